@@ -1,0 +1,3 @@
+from hoshin.cli import main
+
+main()

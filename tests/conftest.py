@@ -1,0 +1,57 @@
+"""Shared fixtures: an organization with a unit tree, and its owner, a teammate and an outsider."""
+
+import datetime as dt
+
+import pytest
+
+from hoshin.accounts.models import Membership
+from hoshin.organizations import services as org_services
+
+
+@pytest.fixture
+def org(db):
+    organization = org_services.create_organization(
+        None, key="acme", name="Acme", time_zone="America/Sao_Paulo", fiscal_year_start_month=1, locale="pt-BR"
+    )
+    company = org_services.create_unit(None, organization, key="company", name="Acme")
+    org_services.create_unit(None, organization, key="t1", name="Team 1", parent=company)
+    org_services.create_unit(None, organization, key="t2", name="Team 2", parent=company)
+    return organization
+
+
+@pytest.fixture
+def other_org(db):
+    organization = org_services.create_organization(None, key="globex", name="Globex")
+    org_services.create_unit(None, organization, key="company", name="Globex")
+    return organization
+
+
+@pytest.fixture
+def owner(org, django_user_model):
+    user = django_user_model.objects.create_user("owner", password="pw-owner-123")
+    Membership.objects.create(user=user, organization=org, unit=org.units.get(key="company"), role="admin")
+    return user
+
+
+@pytest.fixture
+def teammate(org, django_user_model):
+    user = django_user_model.objects.create_user("teammate", password="pw-teammate-123")
+    Membership.objects.create(user=user, organization=org, unit=org.units.get(key="t1"), role="contributor")
+    return user
+
+
+@pytest.fixture
+def outsider(other_org, django_user_model):
+    user = django_user_model.objects.create_user("outsider", password="pw-outsider-123")
+    Membership.objects.create(user=user, organization=other_org, role="admin")
+    return user
+
+
+@pytest.fixture
+def q1_2026(org):
+    return org_services.cycle_for_label(None, org, "2026-Q1")
+
+
+@pytest.fixture
+def day():
+    return dt.date
