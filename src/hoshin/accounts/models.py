@@ -29,3 +29,8 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organization} · {self.role}"
+
+
+# Registered with the app here so Django finds the model; it lives with the
+# token functions.
+from hoshin.accounts.tokens import ApiToken  # noqa: E402, F401
