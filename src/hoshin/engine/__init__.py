@@ -1,0 +1,13 @@
+"""Hoshin's scoring engine: pure Python with numpy and polars, no Django.
+
+Web pages, the API, the CLI and exports call these functions; nothing else
+computes a score. Modules:
+
+- `periods`: days, weeks, months, fiscal quarters and years, labels, time zones
+- `aggregation`, `aggregation_frames`: a KPI's values over a window, for one
+  series or many KPIs at once
+- `status`: KPI thresholds, attainment and change between periods
+- `progress`: key result progress, check-ins and on/off-track status
+- `rollup`: scores along the graph of objectives, key results and KPIs
+- `scoring`: one organization's full score report from a `snapshot`
+"""

@@ -1,0 +1,33 @@
+"""Input checks shared by the engine's modules."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from enum import Enum
+from typing import TypeVar
+
+from .errors import ValidationError
+
+E = TypeVar("E", bound=Enum)
+
+
+def member(enum_type: type[E], value: object, field: str) -> E:
+    """Return `value` as a member of `enum_type`, or raise naming `field`."""
+    try:
+        return enum_type(value)
+    except ValueError as error:
+        choices = ", ".join(str(choice.value) for choice in enum_type)
+        raise ValidationError(field, f"unknown {field} {value!r}; expected one of {choices}") from error
+
+
+def is_finite(value: object) -> bool:
+    """Return whether `value` is a real number other than NaN or infinity."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def require_finite(value: object, field: str) -> float:
+    """Return `value` as a float, or raise naming `field` when it is missing or not finite."""
+    if not is_finite(value):
+        raise ValidationError(field, f"must be a finite number, got {value!r}")
+    return float(value)
