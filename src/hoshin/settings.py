@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "hoshin.interchange",
     "hoshin.demo",
     "hoshin.ingest",
+    "hoshin.web",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,77 @@
+"""Load-and-authorize for every page: which organizations a user sees, and objects scoped to them.
+
+A page never looks up an object by its key alone. It goes through
+`organization_for` (the organization in the URL, only when the user is a
+member or a superuser) and then `scoped_get` (an object of that
+organization). An object of another organization is therefore a 404, the
+same as an object that does not exist, so ids and keys leak nothing.
+"""
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from hoshin.accounts.models import Membership
+from hoshin.accounts.permissions import WRITE_ROLES
+from hoshin.kpis.models import Kpi
+from hoshin.okrs.models import KeyResult, OkrObjective
+from hoshin.organizations.models import Cycle, Organization, Perspective, StrategicObjective, Unit
+
+# The path from each model a page looks up to its organization.
+ORGANIZATION_PATHS: dict[type[Model], str] = {
+    Cycle: "organization",
+    Kpi: "organization",
+    KeyResult: "objective__organization",
+    OkrObjective: "organization",
+    Perspective: "organization",
+    StrategicObjective: "organization",
+    Unit: "organization",
+}
+
+
+def user_organizations(user) -> QuerySet[Organization]:
+    """Return the organizations `user` may open: those with a membership, or all for a superuser."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    if user.is_superuser:
+        return Organization.objects.all()
+    return Organization.objects.filter(memberships__user=user).distinct()
+
+
+def organization_for(user, key: str) -> Organization:
+    """Return the organization with `key`, or raise 404 when it does not exist or `user` is not a member."""
+    return get_object_or_404(user_organizations(user), key=key)
+
+
+def scoped_get(organization: Organization, model_or_queryset, **lookup) -> Model:
+    """Return the object matching `lookup` inside `organization`, or raise 404."""
+    queryset = model_or_queryset if isinstance(model_or_queryset, QuerySet) else model_or_queryset._default_manager.all()
+    path = ORGANIZATION_PATHS.get(queryset.model)
+    if path is None:
+        raise Http404(f"{queryset.model.__name__} is not a page object")
+    return get_object_or_404(queryset, **{path: organization}, **lookup)
+
+
+def can_write(user, organization: Organization) -> bool:
+    """Tell whether `user` holds a role that may change data in `organization`.
+
+    The services decide for real (`hoshin.accounts.permissions.authorize`);
+    pages use this only to hide forms that would be rejected.
+    """
+    if user.is_superuser:
+        return True
+    roles = Membership.objects.filter(user=user, organization=organization).values_list("role", flat=True)
+    return bool(set(roles) & WRITE_ROLES)
+
+
+def home_unit(user, organization: Organization) -> Unit | None:
+    """Return the unit of the user's first membership in `organization`, else its root unit."""
+    membership = (
+        Membership.objects.filter(user=user, organization=organization, unit__isnull=False)
+        .select_related("unit")
+        .order_by("pk")
+        .first()
+    )
+    if membership is not None:
+        return membership.unit
+    return Unit.objects.filter(organization=organization, parent__isnull=True, archived=False).order_by("pk").first()

@@ -1,0 +1,36 @@
+"""Scores for pages: one scoring report per request, indexed by kind and key.
+
+Every score, status, progress and KPI value on a page comes from
+`hoshin.scoring.service.score_organization`; pages only look items up.
+An object the report does not list reads as no data.
+"""
+
+from dataclasses import dataclass, field
+
+KINDS = ("perspectives", "strategic_objectives", "okr_objectives", "key_results", "kpis")
+
+
+def empty_item(key: str) -> dict:
+    return {"key": key, "score": None, "status": "no_data", "children_with_data": 0, "children": 0}
+
+
+@dataclass
+class ScoreReport:
+    data: dict
+    index: dict = field(init=False)
+
+    def __post_init__(self):
+        self.index = {kind: {item["key"]: item for item in self.data.get(kind) or []} for kind in KINDS}
+
+    def item(self, kind: str, key: str) -> dict:
+        """Return the report's item of `kind` with `key`, or a no-data item when it is not scored."""
+        return self.index[kind].get(key) or empty_item(key)
+
+
+def score_report(organization, as_of=None) -> ScoreReport:
+    try:
+        from hoshin.scoring.service import score_organization
+    except ImportError:
+        # TODO: remove this fallback once hoshin.scoring is part of the project; until then every item reads as no data.
+        return ScoreReport({"organization": organization.key, "as_of": as_of})
+    return ScoreReport(score_organization(organization, as_of=as_of).to_json())

@@ -1,0 +1,68 @@
+"""The organization's scorecard: strategic objectives by perspective."""
+
+from django.db.models import Count, Q
+
+from hoshin.organizations.models import Perspective, StrategicObjective
+from hoshin.web.pages import as_of_from, organization_data, organization_page, respond
+from hoshin.web.report import score_report
+
+
+def objectives_with_counts(organization, as_of):
+    """Return the active strategic objectives with the number of aligned OKRs (in cycles running on `as_of`) and KPIs.
+
+    One query, whatever the number of objectives.
+    """
+    current_okr = Q(
+        aligned_okrs__objective__archived=False,
+        aligned_okrs__objective__cycle__start__lte=as_of,
+        aligned_okrs__objective__cycle__end__gte=as_of,
+    )
+    return (
+        StrategicObjective.objects.filter(organization=organization, archived=False)
+        .select_related("unit")
+        .annotate(
+            okr_count=Count("aligned_okrs__objective", filter=current_okr, distinct=True),
+            kpi_count=Count("kpi_links__kpi", filter=Q(kpi_links__kpi__archived=False), distinct=True),
+        )
+        .order_by("perspective__position", "position", "key")
+    )
+
+
+@organization_page
+def home(request, organization):
+    as_of = as_of_from(request, organization)
+    report = score_report(organization, as_of)
+
+    perspectives = list(Perspective.objects.filter(organization=organization, archived=False).order_by("position", "key"))
+    by_perspective = {perspective.pk: [] for perspective in perspectives}
+    for objective in objectives_with_counts(organization, as_of):
+        if objective.perspective_id not in by_perspective:
+            continue
+        scored = report.item("strategic_objectives", objective.key)
+        by_perspective[objective.perspective_id].append({
+            "key": objective.key,
+            "name": objective.name,
+            "unit": objective.unit.name,
+            "score": scored["score"],
+            "status": scored["status"],
+            "children_with_data": scored["children_with_data"],
+            "children": scored["children"],
+            "okr_count": objective.okr_count,
+            "kpi_count": objective.kpi_count,
+        })
+
+    data = {
+        "organization": organization_data(organization),
+        "as_of": as_of,
+        "perspectives": [
+            {
+                "key": perspective.key,
+                "name": perspective.name,
+                "score": report.item("perspectives", perspective.key)["score"],
+                "status": report.item("perspectives", perspective.key)["status"],
+                "objectives": by_perspective[perspective.pk],
+            }
+            for perspective in perspectives
+        ],
+    }
+    return respond(request, "web/home.html", data)
