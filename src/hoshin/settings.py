@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "hoshin.accounts",
     "hoshin.interchange",
     "hoshin.demo",
+    "hoshin.scoring",
     "hoshin.ingest",
     "hoshin.web",
 ]

@@ -1,0 +1,216 @@
+"""Build the engine's plain-data snapshot of an organization from the database.
+
+The number of queries is fixed: one per table, whatever the size of the
+organization. Scoring as of a past day reads the definitions (KPI
+thresholds and targets, key-result targets and weights, alignments,
+strategic KPIs) from their history tables as they were at the end of
+that day in the organization's time zone. Measurements are read as whole
+columns into polars.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import polars as pl
+from django.db import connection
+from django.utils import timezone
+
+from hoshin.engine import snapshot as engine
+from hoshin.engine.periods import period_of
+from hoshin.engine.progress import CheckIn as EngineCheckIn
+from hoshin.engine.targets import period_target
+from hoshin.kpis.models import Kpi, KpiTarget, Measurement
+from hoshin.okrs.models import Alignment, CheckIn, KeyResult, OkrObjective
+from hoshin.organizations.models import Organization, Perspective, StrategicKpi, StrategicObjective, Unit
+
+# Objectives of cycles that ended more than this long before the scoring
+# date are history: they are not scored, and their measurements not read.
+CYCLE_LOOKBACK = dt.timedelta(days=400)
+# How far back a level KPI's previous period with data is looked for.
+PREVIOUS_LOOKBACK = dt.timedelta(days=400)
+
+
+def end_of_day(organization: Organization, day: dt.date) -> dt.datetime:
+    zone = zoneinfo.ZoneInfo(organization.time_zone)
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+
+
+class DefinitionReader:
+    """Read definition rows either from the live tables or from history as of a moment."""
+
+    def __init__(self, moment: dt.datetime | None):
+        self.moment = moment
+
+    def rows(self, model, fields: list[str], **filters):
+        if self.moment is None:
+            return list(model.objects.filter(**filters).values(*fields))
+        return list(model.history.as_of(self.moment).filter(**filters).values(*fields))
+
+
+def load_snapshot(organization: Organization, as_of: dt.date) -> tuple[engine.OrganizationSnapshot, dict]:
+    """Return the snapshot for `as_of` and a dictionary of names and structure for presenting the report."""
+    moment = end_of_day(organization, as_of)
+    reader = DefinitionReader(None if moment >= timezone.now() else moment)
+    org_id = organization.pk
+
+    units = dict(Unit.objects.filter(organization_id=org_id).values_list("pk", "key"))
+    perspectives = {p["pk"]: p for p in Perspective.objects.filter(organization_id=org_id).values("pk", "key", "name", "position")}
+
+    kpi_rows = reader.rows(Kpi, KPI_FIELDS, organization_id=org_id)
+    kpi_keys = {row["id"]: row["key"] for row in kpi_rows}
+    targets = _targets_by_kpi(reader, list(kpi_keys))
+
+    strategic_rows = reader.rows(StrategicObjective, ["id", "key", "name", "perspective_id", "unit_id", "rollup_mode",
+                                                     "weight", "archived", "position"], organization_id=org_id)
+    strategic_keys = {row["id"]: row["key"] for row in strategic_rows}
+    strategic_kpis: dict[int, list] = {}
+    for row in sorted(reader.rows(StrategicKpi, ["objective_id", "kpi_id", "weight", "position"],
+                                  objective_id__in=list(strategic_keys)), key=lambda r: r["position"]):
+        if row["kpi_id"] in kpi_keys:
+            strategic_kpis.setdefault(row["objective_id"], []).append(engine.Link(kpi_keys[row["kpi_id"]], row["weight"]))
+
+    okr_rows = [row for row in reader.rows(OkrObjective, ["id", "key", "name", "unit_id", "cycle_id", "rollup_mode",
+                                                         "archived", "position"], organization_id=org_id)]
+    cycles = {c["pk"]: c for c in organization.cycles.values("pk", "key", "start", "end")}
+    okr_rows = [row for row in okr_rows if _cycle_in_scope(cycles[row["cycle_id"]], as_of)]
+    okr_keys = {row["id"]: row["key"] for row in okr_rows}
+    alignments = reader.rows(Alignment, ["objective_id", "strategic_objective_id", "parent_id", "weight", "position"],
+                             objective_id__in=list(okr_keys))
+    kr_rows = reader.rows(KeyResult, ["id", "key", "name", "objective_id", "kr_type", "baseline", "target", "range_low",
+                                      "range_high", "weight", "rollup_mode", "source_kpi_id", "archived", "position"],
+                          objective_id__in=list(okr_keys))
+    check_ins = _check_ins([row["id"] for row in kr_rows if row["source_kpi_id"] is None], moment)
+
+    calendar = {"fiscal_start_month": organization.fiscal_year_start_month, "week_start": organization.week_start}
+    kpis = tuple(_kpi(row, targets.get(row["id"], []), as_of, organization, calendar) for row in kpi_rows)
+    key_results = tuple(
+        engine.KeyResultSnapshot(
+            key=row["key"], objective=okr_keys[row["objective_id"]], kr_type=row["kr_type"], baseline=row["baseline"],
+            target=row["target"], weight=row["weight"],
+            target_range=(row["range_low"], row["range_high"]) if row["kr_type"] == "within_range" else None,
+            checkins=tuple(check_ins.get(row["id"], ())),
+            source_kpi=kpi_keys.get(row["source_kpi_id"]), source_aggregation=row["rollup_mode"] or None,
+            archived=row["archived"],
+        )
+        for row in kr_rows
+        if row["source_kpi_id"] is None or row["source_kpi_id"] in kpi_keys
+    )
+    okr_objectives = tuple(_okr(row, cycles, alignments, strategic_keys, okr_keys, units) for row in okr_rows)
+    strategic = tuple(
+        engine.StrategicObjectiveSnapshot(
+            key=row["key"], perspective=perspectives[row["perspective_id"]]["key"], unit=units[row["unit_id"]],
+            kpis=tuple(strategic_kpis.get(row["id"], ())), rollup_mode=row["rollup_mode"], weight=row["weight"],
+            archived=row["archived"],
+        )
+        for row in strategic_rows
+    )
+
+    start = _measurement_start(as_of, kpis, okr_objectives, key_results, calendar)
+    measurements = load_measurements(list(kpi_keys), start, as_of, kpi_keys)
+    snapshot = engine.OrganizationSnapshot(
+        kpis=kpis, key_results=key_results, okr_objectives=okr_objectives, strategic_objectives=strategic,
+        measurements=measurements, prorate=organization.prorate_by, **calendar,
+    )
+    presentation = {
+        "units": units,
+        "perspectives": perspectives,
+        "kpis": {row["key"]: row for row in kpi_rows},
+        "strategic_objectives": {row["key"]: row for row in strategic_rows},
+        "okr_objectives": {row["key"]: {**row, "cycle": cycles[row["cycle_id"]]["key"]} for row in okr_rows},
+        "key_results": {row["key"]: {**row, "objective": okr_keys[row["objective_id"]]} for row in kr_rows},
+    }
+    return snapshot, presentation
+
+
+KPI_FIELDS = ["id", "key", "name", "unit_of_measure", "direction", "frequency", "aggregation", "kind", "unit_id",
+              "scale_min", "scale_max", "green", "yellow", "green_upper", "yellow_upper", "archived", "position"]
+
+
+def _targets_by_kpi(reader: DefinitionReader, kpi_ids: list[int]) -> dict[int, list[dict]]:
+    targets: dict[int, list[dict]] = {}
+    for row in reader.rows(KpiTarget, ["kpi_id", "period", "start", "end", "value"], kpi_id__in=kpi_ids):
+        targets.setdefault(row["kpi_id"], []).append(row)
+    return targets
+
+
+def _kpi(row: dict, targets: list[dict], as_of: dt.date, organization, calendar) -> engine.KpiSnapshot:
+    period = period_of(as_of, row["frequency"], **calendar)
+    target = None
+    covering = [t for t in targets if t["start"] <= period.start and period.end <= t["end"]]
+    if covering:
+        best = min(covering, key=lambda t: (t["end"] - t["start"]).days)
+        target = period_target(best["value"], row["aggregation"], best["start"], best["end"], period.start, period.end,
+                               organization.prorate_by)
+    if row["direction"] == "target_range" and row["green"] is not None:
+        green = (row["green"], row["green_upper"])
+        yellow = (row["yellow"], row["yellow_upper"]) if row["yellow"] is not None else None
+    else:
+        green, yellow = row["green"], row["yellow"]
+    return engine.KpiSnapshot(
+        key=row["key"], aggregation=row["aggregation"], frequency=row["frequency"], direction=row["direction"],
+        kind=row["kind"], is_percent=row["unit_of_measure"].strip() == "%", target=target, green=green, yellow=yellow,
+        scale_min=row["scale_min"], scale_max=row["scale_max"], archived=row["archived"],
+    )
+
+
+def _cycle_in_scope(cycle: dict, as_of: dt.date) -> bool:
+    return cycle["start"] <= as_of and cycle["end"] >= as_of - CYCLE_LOOKBACK
+
+
+def _okr(row, cycles, alignments, strategic_keys, okr_keys, units) -> engine.OkrObjectiveSnapshot:
+    mine = sorted((a for a in alignments if a["objective_id"] == row["id"]), key=lambda a: a["position"])
+    cycle = cycles[row["cycle_id"]]
+    return engine.OkrObjectiveSnapshot(
+        key=row["key"], cycle_start=cycle["start"], cycle_end=cycle["end"], unit=units.get(row["unit_id"]),
+        rollup_mode=row["rollup_mode"], archived=row["archived"],
+        strategic_objectives=tuple(engine.Link(strategic_keys[a["strategic_objective_id"]], a["weight"])
+                                   for a in mine if a["strategic_objective_id"] in strategic_keys),
+        parent_objectives=tuple(engine.Link(okr_keys[a["parent_id"]], a["weight"])
+                                for a in mine if a["parent_id"] in okr_keys),
+    )
+
+
+def _check_ins(kr_ids: list[int], moment: dt.datetime) -> dict[int, list[EngineCheckIn]]:
+    """Return the check-ins entered by `moment`, per key result; a milestone's done counts as 1 or 0."""
+    result: dict[int, list[EngineCheckIn]] = {}
+    rows = CheckIn.objects.filter(key_result_id__in=kr_ids, entered_at__lt=moment).values_list(
+        "key_result_id", "value", "done", "measured_on", "entered_at", "confidence", "comment")
+    for kr_id, value, done, measured_on, entered_at, confidence, comment in rows:
+        if value is None and done is not None:
+            value = 1.0 if done else 0.0
+        if value is None:
+            continue
+        result.setdefault(kr_id, []).append(EngineCheckIn(value, measured_on, entered_at, confidence, comment))
+    return result
+
+
+def _measurement_start(as_of, kpis, objectives, key_results, calendar) -> dt.date:
+    start = as_of - PREVIOUS_LOOKBACK
+    sourced = {kr.objective for kr in key_results if kr.source_kpi is not None}
+    for objective in objectives:
+        if objective.key in sourced:
+            start = min(start, objective.cycle_start)
+    for kpi in kpis:
+        start = min(start, period_of(as_of, kpi.frequency, **calendar).start - dt.timedelta(days=366))
+    return start
+
+
+def load_measurements(kpi_ids: list[int], start: dt.date, end: dt.date, kpi_keys: dict[int, str]) -> pl.DataFrame:
+    """Read the measurements of `kpi_ids` between start and end (inclusive) as one polars frame."""
+    table = Measurement._meta.db_table
+    schema = {"kpi_id": pl.Int64, "period_start": pl.Date, "segment": pl.Utf8, "value": pl.Float64,
+              "numerator": pl.Float64, "denominator": pl.Float64, "n": pl.Float64}
+    if not kpi_ids:
+        return pl.DataFrame(schema=schema).with_columns(pl.col("kpi_id").cast(pl.Utf8))
+    sql = (f"SELECT kpi_id, period_start, segment, value, numerator, denominator, value_count FROM {table} "
+           f"WHERE kpi_id IN (SELECT id FROM {Kpi._meta.db_table} WHERE organization_id = "
+           f"(SELECT organization_id FROM {Kpi._meta.db_table} WHERE id = %s)) AND period_start BETWEEN %s AND %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [kpi_ids[0], start, end])
+        rows = cursor.fetchall()
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    keys = pl.DataFrame({"kpi_id": list(kpi_keys), "key": list(kpi_keys.values())},
+                        schema={"kpi_id": pl.Int64, "key": pl.Utf8})
+    return frame.join(keys, on="kpi_id", how="inner").drop("kpi_id").rename({"key": "kpi_id"})
