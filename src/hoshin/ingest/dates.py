@@ -9,10 +9,10 @@ month alone (`2024-01`, `January 2024`) for its first day. Two-digit years
 below 69 are 20xx, as in Python's `%y`.
 
 Whether `02/01/2025` is 2 January or 1 February is decided by, in order:
-an explicit `--date-format`, the declared locale's short date pattern
-(CLDR via Babel), the column itself when a first part above 12 shows that
-days come first (or a second part above 12 that months do), and finally
-the organization's locale.
+an explicit `--date-format`; the column itself, when a first part above
+12 proves that days come first (or a second part above 12 that months
+do); the declared locale's short date pattern (CLDR via Babel); and
+finally the organization's locale.
 
 Parsing runs once per distinct text, so a column of a million rows with a
 few thousand distinct dates costs a few thousand parses.
@@ -103,9 +103,8 @@ def resolve_date_format(*, strptime: str | None, locale_tag: str | None, org_loc
     names = month_names(locale_tag or org_locale)
     if strptime:
         return DateFormat(strptime=strptime, month_names=names)
-    if locale_tag:
-        return DateFormat(order=locale_order(locale_tag), month_names=names)
-    return DateFormat(order=detect_order(samples) or locale_order(org_locale), month_names=names)
+    order = detect_order(samples) or locale_order(locale_tag or org_locale)
+    return DateFormat(order=order, month_names=names)
 
 
 def _year(text: str) -> int:

@@ -13,7 +13,7 @@ Layouts:
 Header names in English, Portuguese and Spanish are recognised without a
 mapping (`SYNONYMS`). Records are polars frames with the columns `line`,
 `kpi` (the KPI key or name as written), `day` (the local date), `moment`
-(the local time, for ordering values within a period), `segment`, `value`,
+(the UTC instant, or the day for date-only values), `segment`, `value`,
 `numerator` and `denominator`.
 """
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import unicodedata
 from dataclasses import dataclass
 
 import polars as pl
@@ -79,12 +80,23 @@ def wanted_names(options: IngestOptions) -> set[str]:
     return {normalize_name(name.rpartition(" / ")[2]) for name in names if name}
 
 
+def fold_label(text: str) -> str:
+    """Fold a column label for comparison: no case, accents or repeated spaces, punctuation kept."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(char for char in text if not unicodedata.combining(char)).split())
+
+
 def find_column(columns: list[Column], name: str, option: str) -> Column:
-    wanted = normalize_name(name)
-    for column in columns:
-        if normalize_name(column.label) == wanted:
-            return column
-    matches = [column for column in columns if normalize_name(column.name) == wanted]
+    """Find a column by its full label (`group / name`), else by its name alone when that is unique."""
+    matches = []
+    for fold in (fold_label, normalize_name):
+        wanted = fold(name)
+        for column in columns:
+            if fold(column.label) == wanted:
+                return column
+        matches = [column for column in columns if fold(column.name) == wanted]
+        if matches:
+            break
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
@@ -119,9 +131,12 @@ def resolve_plan(columns: list[Column], options: IngestOptions, kpi_names: dict[
     plan = Plan(kpi_column, options.kpi, date_column, None, segment_column, [])
 
     if options.value_columns:
-        for name, target in options.value_column_pairs():
+        pairs = options.value_column_pairs()
+        for name, target in pairs:
             column = find_column(columns, name, "value_columns")
-            if options.kpi:
+            if options.kpi and len(pairs) == 1 and target is None:
+                plan.values.append(ValueSpec(column))
+            elif options.kpi:
                 plan.values.append(ValueSpec(column, None, target or column.label))
             else:
                 plan.values.append(ValueSpec(column, target or column.label))
@@ -257,15 +272,25 @@ class RecordBuilder:
             )
         local_naive = pl.col("naive").dt.replace_time_zone(self.timestamp_zone, ambiguous="earliest", non_existent="null")
         local_aware = pl.col("aware").dt.replace_time_zone("UTC")
-        local = pl.coalesce(local_naive.dt.convert_time_zone(self.org_zone), local_aware.dt.convert_time_zone(self.org_zone))
-        parsed = parsed.with_columns(local=local.dt.replace_time_zone(None))
+        instant = pl.coalesce(local_naive.dt.convert_time_zone("UTC"), local_aware)
+        parsed = parsed.with_columns(
+            local=instant.dt.convert_time_zone(self.org_zone).dt.replace_time_zone(None),
+            instant=instant.dt.replace_time_zone(None),
+        )
+        # The moment orders values within a period and finds repeated rows; it is
+        # the UTC instant, because a local time repeats when clocks go back.
         parsed = parsed.with_columns(
             day=pl.coalesce(pl.col("day"), pl.col("local").dt.date()),
-            moment=pl.coalesce(pl.col("local"), pl.col("day").cast(pl.Datetime("us"))),
+            moment=pl.coalesce(pl.col("instant"), pl.col("day").cast(pl.Datetime("us"))),
         )
         bad = parsed.filter(pl.col("day").is_null() & ~pl.col("not_applicable").fill_null(False))
-        for line, text in bad.select("line", "text").iter_rows():
-            if text is None or not text.strip():
+        for line, text, naive in bad.select("line", "text", "naive").iter_rows():
+            if naive is not None:
+                errors.append((line, self.plan.date_column.label,
+                               _('"%(text)s" does not exist in the time zone %(zone)s (a daylight-saving gap); '
+                                 'give the zone the timestamps were written in with --timestamp-zone')
+                               % {"text": text or naive, "zone": self.timestamp_zone}))
+            elif text is None or not text.strip():
                 errors.append((line, self.plan.date_column.label, _("the date is missing")))
             else:
                 errors.append((line, self.plan.date_column.label, _('"%(text)s" is not a date (expected %(format)s)')

@@ -153,8 +153,8 @@ def _check_values(records: pl.DataFrame, errors: list[RowError]) -> pl.DataFrame
     checks = [
         (is_ratio & (pl.col("numerator").is_null() | pl.col("denominator").is_null()), "denominator",
          _("%(kpi)s is a ratio KPI; give a numerator and a denominator")),
-        (is_ratio & (pl.col("denominator") == 0), "denominator",
-         _("the denominator of %(kpi)s is 0; a ratio needs a denominator other than 0")),
+        (is_ratio & (pl.col("denominator") == 0) & (pl.col("numerator") != 0), "denominator",
+         _("the denominator of %(kpi)s is 0 but its numerator is not; a ratio needs a denominator other than 0")),
         (~is_ratio & pl.col("value").is_null(), "value",
          _("%(kpi)s is not a ratio KPI; give a value, not a numerator and a denominator")),
         (~pl.col("value").is_finite() | ~pl.col("numerator").is_finite() | ~pl.col("denominator").is_finite(), "value",
@@ -197,7 +197,8 @@ def combine_periods(records: pl.DataFrame) -> pl.DataFrame:
     `sum` adds, `mean` averages (with `value_count` values, so later means
     weigh correctly), `last` keeps the latest moment's value, `min` and
     `max` keep the extreme, and `ratio` adds numerators and denominators
-    separately and divides.
+    separately and divides. A ratio of 0/0 (a provider with no cases that
+    period) is stored with no value, and pooling it adds nothing.
     """
     ordered = records.sort(["kpi_id", "period_start", "segment", "moment", "line"])
     grouped = ordered.group_by(["kpi_id", "period_start", "segment"], maintain_order=True).agg(
@@ -218,7 +219,7 @@ def combine_periods(records: pl.DataFrame) -> pl.DataFrame:
         .when(aggregation == "min").then(pl.col("_min"))
         .when(aggregation == "max").then(pl.col("_max"))
         .when(aggregation == "last").then(pl.col("_last"))
-        .otherwise(pl.col("numerator") / pl.col("denominator"))
+        .when(pl.col("denominator") != 0).then(pl.col("numerator") / pl.col("denominator"))
     )
     return grouped.select(
         "kpi_id", "period_start", "segment", value.alias("value"),
