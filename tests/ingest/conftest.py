@@ -13,9 +13,10 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def make_kpi(org):
-    def make(key, *, frequency="daily", aggregation="mean", kind="level", unit_of_measure="", organization=None):
+    def make(key, *, frequency="daily", aggregation="mean", kind="level", unit_of_measure="", organization=None,
+             unit="company"):
         organization = organization or org
-        unit = organization.units.get(key="company")
+        unit = organization.units.get(key=unit)
         return kpi_services.create_kpi(None, organization, key=key, name=key.replace("_", " ").title(), unit=unit,
                                        frequency=frequency, aggregation=aggregation, kind=kind,
                                        unit_of_measure=unit_of_measure)

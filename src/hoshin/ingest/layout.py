@@ -212,12 +212,12 @@ class RecordBuilder:
             self._decide_formats(chunk)
         self._columns = set(chunk.columns)
         errors: list[tuple[int, str, str]] = []
+        chunk = chunk.filter(~self._total_row())
         frame = chunk.with_columns(self._date_columns(chunk, errors))
         frame = frame.with_columns(
             kpi=self._text(self.plan.kpi_column, self.plan.fixed_kpi),
             segment=self._text(self.plan.segment_column, "").fill_null(""),
         )
-        frame = frame.filter(~self._total_row(frame))
         parts, not_applicable = [], 0
         if self.plan.values:
             for spec in self.plan.values:
@@ -242,7 +242,7 @@ class RecordBuilder:
         return text.str.strip_chars() if number not in self._columns else pl.coalesce(
             text.str.strip_chars(), pl.col(number).cast(pl.Int64, strict=False).cast(pl.Utf8))
 
-    def _total_row(self, frame: pl.DataFrame) -> pl.Expr:
+    def _total_row(self) -> pl.Expr:
         """Flag total rows: a total word in the KPI, date or segment cell, or no segment in a segmented file."""
         flags = pl.lit(False)
         for column in (self.plan.kpi_column, self.plan.date_column, self.plan.segment_column):
@@ -250,7 +250,8 @@ class RecordBuilder:
                 text = pl.col(f"c{column.index}").str.to_lowercase().str.replace_all(r"[\W_]+", "")
                 flags = flags | text.is_in(list(TOTAL_WORDS)).fill_null(False)
         if self.plan.segment_column is not None:
-            flags = flags | pl.col("segment").is_in(list(NOT_APPLICABLE))
+            segment = self._text(self.plan.segment_column, "")
+            flags = flags | segment.is_null() | segment.is_in(list(NOT_APPLICABLE))
         return flags
 
     def _date_columns(self, chunk: pl.DataFrame, errors: list) -> list[pl.Expr]:

@@ -2,9 +2,9 @@
 
 It takes records (see `layout.RECORD_SCHEMA`), and in this order:
 
-1. authorizes the actor to record measurements in the organization;
-2. resolves KPI keys (or names) and rejects unknown or archived KPIs, with
+1. resolves KPI keys (or names) and rejects unknown or archived KPIs, with
    the closest keys as a hint;
+2. authorizes the actor to record measurements for the units of those KPIs;
 3. checks ratio KPIs get a numerator and a non-zero denominator, other KPIs
    a value, and that no two rows give the same KPI, segment and moment;
 4. without `skip_invalid`, raises `IngestRejected` on any invalid row, so
@@ -91,7 +91,6 @@ def ingest(organization, records: pl.DataFrame, *, actor=None, source: str, skip
     `errors` are row errors found while reading (they count like the ones
     found here), `rows_read` the number of input rows for the report.
     """
-    authorize(actor, "record_measurement", organization)
     errors = list(errors or [])
     records = records.select([pl.col(name).cast(dtype) for name, dtype in RECORD_SCHEMA.items()])
     report = IngestReport(rows_read=rows_read if rows_read is not None else records.height,
@@ -99,6 +98,8 @@ def ingest(organization, records: pl.DataFrame, *, actor=None, source: str, skip
 
     definitions = _definitions(organization)
     records = _resolve_kpis(records, definitions, errors)
+    for unit_id in records["unit_id"].unique().to_list():
+        authorize(actor, "record_measurement", organization, unit=unit_id)
     records = _check_values(records, errors)
     records = _check_duplicates(records, errors)
     if errors and not skip_invalid:
@@ -116,8 +117,9 @@ def ingest(organization, records: pl.DataFrame, *, actor=None, source: str, skip
 
 def _definitions(organization) -> pl.DataFrame:
     rows = list(Kpi.objects.filter(organization=organization)
-                .values_list("id", "key", "name", "frequency", "aggregation", "archived"))
-    return pl.DataFrame(rows, schema={"kpi_id": pl.Int64, "key": pl.Utf8, "name": pl.Utf8, "frequency": pl.Utf8,
+                .values_list("id", "key", "name", "unit_id", "frequency", "aggregation", "archived"))
+    return pl.DataFrame(rows, schema={"kpi_id": pl.Int64, "key": pl.Utf8, "name": pl.Utf8, "unit_id": pl.Int64,
+                                      "frequency": pl.Utf8,
                                       "aggregation": pl.Utf8, "archived": pl.Boolean}, orient="row")
 
 
