@@ -55,10 +55,11 @@ def aggregate_windows(
     KPI's periods that start inside the window).
     """
     periods = period_stats(measurements, definitions, fiscal_start_month=fiscal_start_month, week_start=week_start)
-    spans = _window_spans(_resolve_windows(windows, definitions), fiscal_start_month, week_start)
+    spans = _window_spans(_resolve_windows(windows, definitions), fiscal_start_month, week_start).lazy()
 
+    # One lazy query from here on lets polars fuse the join with the range filter.
     in_window = (
-        spans.join(periods.drop("aggregation", "kind", "frequency"), on="kpi_id", how="inner")
+        spans.join(periods.lazy().drop("aggregation", "kind", "frequency"), on="kpi_id", how="inner")
         .filter(pl.col("period_start").is_between(pl.col("window_start"), pl.col("window_end")))
         .select("_window", *_STAT_COLUMNS)
     )
@@ -84,8 +85,8 @@ def aggregate_windows(
         pl.col("periods_with_data").fill_null(0).cast(pl.Int64),
         "periods_expected",
     )
-    original = windows.drop(*result.columns, strict=False).with_row_index("_window")
-    return original.join(result, on="_window", how="left").sort("_window").drop("_window")
+    original = windows.lazy().drop(*result.collect_schema().names(), strict=False).with_row_index("_window")
+    return original.join(result, on="_window", how="left").sort("_window").drop("_window").collect()
 
 
 def aggregate_periods(
@@ -158,14 +159,16 @@ def latest_revisions(
     rows = rows.with_columns(
         period_start_expr(pl.col("day"), pl.col("frequency"), fiscal_start_month, week_start).alias("period_start")
     )
-    latest = rows.filter(pl.col("revision") == pl.col("revision").max().over(_KEY))
+    has_revisions = "revision" in measurements.columns
+    latest = rows.filter(pl.col("revision") == pl.col("revision").max().over(_KEY)) if has_revisions else rows
     duplicates = latest.filter(latest.select(_KEY).is_duplicated())
     if duplicates.height:
         first = duplicates.row(0, named=True)
         raise ValidationError(
             "measurements",
-            f"KPI {first['kpi_id']!r} has {duplicates.height} values with the same revision for period "
-            f"{first['period_start']} and segment {first['segment']!r}; give each revision a higher number",
+            f"KPI {first['kpi_id']!r} has more than one value with revision {first['revision']} for period "
+            f"{first['period_start']} and segment {first['segment']!r}, so the latest value is ambiguous. "
+            "Give each revision a higher number, or check that the values match the KPI's frequency.",
         )
     return latest
 
@@ -292,7 +295,7 @@ def _window_spans(windows: pl.DataFrame, fiscal_start_month: int, week_start: in
     )
 
 
-def _count_fill_rows(spans: pl.DataFrame) -> pl.DataFrame:
+def _count_fill_rows(spans: pl.LazyFrame) -> pl.LazyFrame:
     """Return a zero row for every period of a ``count`` window, with data or not."""
     counts = spans.filter((pl.col("kind") == "count") & (pl.col("periods_expected") > 0))
     expanded = counts.with_columns(_k=pl.int_ranges(0, pl.col("periods_expected"))).explode("_k")
