@@ -1,0 +1,318 @@
+"""Score a whole organization as of one date.
+
+`score_organization` is the one entry point the web pages, API, CLI and
+exports call. It scores, in order:
+
+- every KPI on its current period (see `kpi_scoring`);
+- every key result from its source KPI aggregated over the cycle up to
+  the scoring date, or from its check-ins (see `progress`);
+- every OKR objective from its key results and the child objectives whose
+  cycles overlap its own;
+- every strategic objective from its strategic KPIs and the OKR
+  objectives aligned to it whose cycle contains the scoring date;
+- every perspective of a unit from that unit's strategic objectives in it,
+  and every unit's scorecard from its perspectives, with equal weights.
+
+The roll-up modes and the handling of missing data are those of `rollup`.
+The status of an OKR objective compares its score with the progress
+expected in its cycle. Strategic objectives, perspectives and scorecards
+use the expected progress rolled up from their children, where a KPI
+expects full attainment.
+
+Measurements are aggregated in one polars pass for all KPIs and key results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import polars as pl
+
+from .aggregation import Kind
+from .aggregation_frames import aggregate_periods, aggregate_windows
+from .errors import ValidationError
+from .kpi_scoring import score_kpi
+from .periods import Period, period_of, shift_period
+from .progress import current_from_checkins, expected_progress, progress, progress_status
+from .report import KeyResultScore, KpiScore, ObjectiveScore, ScoreReport
+from .rollup import Edge, Node, RollupResult, roll_up
+from .snapshot import KeyResultSnapshot, KpiSnapshot, OkrObjectiveSnapshot, OrganizationSnapshot
+
+_EMPTY_MEASUREMENTS = {"kpi_id": pl.Utf8, "day": pl.Date, "value": pl.Float64}
+
+
+def score_organization(snapshot: OrganizationSnapshot, as_of: date) -> ScoreReport:
+    """Score every KPI, key result, objective, perspective and scorecard of `snapshot` as of `as_of`.
+
+    Raises `ValidationError` for inconsistent input (a repeated key, a
+    reference to a missing KPI or objective, invalid thresholds or weights)
+    and `CycleError` when the objectives' alignments form a cycle.
+    """
+    kpis = _index(snapshot.kpis, "kpis")
+    objectives = _index(snapshot.okr_objectives, "okr_objectives")
+    key_results = _index(snapshot.key_results, "key_results")
+    strategic = _index(snapshot.strategic_objectives, "strategic_objectives")
+    _check_references(kpis, objectives, key_results, strategic)
+
+    calendar = {"fiscal_start_month": snapshot.fiscal_start_month, "week_start": snapshot.week_start}
+    periods = {key: period_of(as_of, kpi.frequency, **calendar) for key, kpi in kpis.items()}
+    measurements = _measurements_until(snapshot.measurements, as_of)
+    definitions = _definitions(kpis.values())
+
+    windows = _windows(kpis, periods, key_results, objectives, as_of, calendar)
+    values = _window_values(aggregate_windows(measurements, definitions, windows, **calendar))
+    previous = _previous_values(kpis, periods, measurements, definitions, values, calendar)
+
+    kpi_scores = {}
+    for key, kpi in kpis.items():
+        actual, n_values = values[("current", key)]
+        kpi_scores[key] = score_kpi(kpi, periods[key], as_of, actual, n_values, previous.get(key), snapshot.prorate)
+    kr_scores = {
+        key: _score_key_result(kr, objectives[kr.objective], as_of, values.get(("key_result", key)))
+        for key, kr in key_results.items()
+    }
+
+    nodes, edges = _graph(snapshot, kpi_scores, kr_scores, objectives, as_of)
+    rolled = roll_up(nodes, edges)
+    return ScoreReport(
+        as_of=as_of,
+        kpis=kpi_scores,
+        key_results=kr_scores,
+        okr_objectives={
+            key: _objective_score(rolled[f"okr:{key}"], key, *_cycle_position(objective, as_of))
+            for key, objective in objectives.items()
+        },
+        strategic_objectives=_rolled_scores(rolled, "so:"),
+        perspectives=_rolled_scores(rolled, "perspective:"),
+        scorecards=_rolled_scores(rolled, "scorecard:"),
+    )
+
+
+def _index(items: Iterable, field: str) -> dict:
+    index = {}
+    for item in items:
+        if item.key in index:
+            raise ValidationError(field, f"key {item.key!r} appears more than once")
+        index[item.key] = item
+    return index
+
+
+def _check_references(kpis: dict, objectives: dict, key_results: dict, strategic: dict) -> None:
+    for kr in key_results.values():
+        if kr.objective not in objectives:
+            raise ValidationError(f"key_results[{kr.key}].objective", f"OKR objective {kr.objective!r} not found")
+        if kr.source_kpi is not None and kr.source_kpi not in kpis:
+            raise ValidationError(f"key_results[{kr.key}].source_kpi", f"KPI {kr.source_kpi!r} not found")
+    for objective in objectives.values():
+        for link in objective.parent_objectives:
+            if link.key not in objectives:
+                field = f"okr_objectives[{objective.key}].parent_objectives"
+                raise ValidationError(field, f"OKR objective {link.key!r} not found")
+        for link in objective.strategic_objectives:
+            if link.key not in strategic:
+                field = f"okr_objectives[{objective.key}].strategic_objectives"
+                raise ValidationError(field, f"strategic objective {link.key!r} not found")
+    for item in strategic.values():
+        for link in item.kpis:
+            if link.key not in kpis:
+                raise ValidationError(f"strategic_objectives[{item.key}].kpis", f"KPI {link.key!r} not found")
+
+
+def _measurements_until(measurements: pl.DataFrame | None, as_of: date) -> pl.DataFrame:
+    if measurements is None:
+        return pl.DataFrame(schema=_EMPTY_MEASUREMENTS)
+    date_column = "day" if "day" in measurements.columns else "period_start"
+    return measurements.with_columns(pl.col("kpi_id").cast(pl.Utf8)).filter(pl.col(date_column) <= as_of)
+
+
+def _definitions(kpis: Iterable[KpiSnapshot]) -> pl.DataFrame:
+    rows = [(kpi.key, str(kpi.aggregation), str(kpi.kind), str(kpi.frequency)) for kpi in kpis]
+    schema = {"kpi_id": pl.Utf8, "aggregation": pl.Utf8, "kind": pl.Utf8, "frequency": pl.Utf8}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _windows(
+    kpis: dict[str, KpiSnapshot],
+    periods: dict[str, Period],
+    key_results: dict[str, KeyResultSnapshot],
+    objectives: dict[str, OkrObjectiveSnapshot],
+    as_of: date,
+    calendar: dict,
+) -> pl.DataFrame:
+    """List every window to aggregate, tagged with what it is for.
+
+    Each KPI's current period runs to `as_of`. A ``count`` KPI also gets its
+    previous period, because a missing period is zero rather than skipped.
+    A key result fed by a KPI gets its cycle up to `as_of`.
+    """
+    rows = []
+    for key, kpi in kpis.items():
+        period = periods[key]
+        rows.append(("current", key, key, period.start, as_of, None))
+        if str(kpi.kind) == Kind.COUNT:
+            previous = shift_period(period, -1, **calendar)
+            rows.append(("previous", key, key, previous.start, previous.end, None))
+    for key, kr in key_results.items():
+        objective = objectives[kr.objective]
+        if kr.source_kpi is not None and as_of >= objective.cycle_start:
+            end = min(objective.cycle_end, as_of)
+            aggregation = str(kr.source_aggregation) if kr.source_aggregation is not None else None
+            rows.append(("key_result", key, kr.source_kpi, objective.cycle_start, end, aggregation))
+    schema = {
+        "purpose": pl.Utf8,
+        "owner": pl.Utf8,
+        "kpi_id": pl.Utf8,
+        "window_start": pl.Date,
+        "window_end": pl.Date,
+        "aggregation": pl.Utf8,
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _window_values(aggregated: pl.DataFrame) -> dict[tuple[str, str], tuple[float | None, float]]:
+    rows = aggregated.select("purpose", "owner", "value", "n_values").iter_rows()
+    return {(purpose, owner): (value, n_values) for purpose, owner, value, n_values in rows}
+
+
+def _previous_values(
+    kpis: dict[str, KpiSnapshot],
+    periods: dict[str, Period],
+    measurements: pl.DataFrame,
+    definitions: pl.DataFrame,
+    values: dict,
+    calendar: dict,
+) -> dict[str, tuple[str, float]]:
+    """Return each KPI's last earlier period with data, as ``(label, value)``.
+
+    For a ``count`` KPI that is always the period just before the current
+    one, with 0 when it has no rows.
+    """
+    previous = {}
+    for key, kpi in kpis.items():
+        value = values.get(("previous", key), (None, 0.0))[0]
+        if value is not None:
+            previous[key] = (shift_period(periods[key], -1, **calendar).label, value)
+
+    level_keys = [key for key, kpi in kpis.items() if str(kpi.kind) != Kind.COUNT]
+    cut = pl.DataFrame(
+        {"kpi_id": level_keys, "_before": [periods[key].start for key in level_keys]},
+        schema={"kpi_id": pl.Utf8, "_before": pl.Date},
+    )
+    date_column = "day" if "day" in measurements.columns else "period_start"
+    earlier = measurements.join(cut, on="kpi_id", how="inner").filter(pl.col(date_column) < pl.col("_before"))
+    per_period = aggregate_periods(earlier.drop("_before"), definitions, **calendar)
+    latest = per_period.group_by("kpi_id").agg(pl.all().sort_by("period_start").last())
+    for key, start, value in latest.select("kpi_id", "period_start", "value").iter_rows():
+        previous[key] = (period_of(start, kpis[key].frequency, **calendar).label, value)
+    return previous
+
+
+def _score_key_result(
+    kr: KeyResultSnapshot, objective: OkrObjectiveSnapshot, as_of: date, window: tuple | None
+) -> KeyResultScore:
+    if kr.source_kpi is not None:
+        current = window[0] if window else None
+        measured_on = min(objective.cycle_end, as_of) if current is not None else None
+    else:
+        in_cycle = [c for c in kr.checkins if objective.cycle_start <= c.measured_on <= objective.cycle_end]
+        checkin = current_from_checkins(in_cycle, as_of)
+        current = checkin.value if checkin else None
+        measured_on = checkin.measured_on if checkin else None
+
+    result = progress(kr.kr_type, current, kr.baseline, kr.target, kr.target_range)
+    expected, ended = _cycle_position(objective, as_of)
+    return KeyResultScore(
+        key=kr.key,
+        score=result.clamped,
+        status=progress_status(result.clamped, expected, ended),
+        current=current,
+        current_measured_on=measured_on,
+        progress_raw=result.raw,
+        progress=result.clamped,
+        expected_progress=expected,
+    )
+
+
+def _cycle_position(objective: OkrObjectiveSnapshot, as_of: date) -> tuple[float, bool]:
+    return expected_progress(objective.cycle_start, objective.cycle_end, as_of), as_of > objective.cycle_end
+
+
+def _graph(
+    snapshot: OrganizationSnapshot,
+    kpi_scores: dict[str, KpiScore],
+    kr_scores: dict[str, KeyResultScore],
+    objectives: dict[str, OkrObjectiveSnapshot],
+    as_of: date,
+) -> tuple[list[Node], list[Edge]]:
+    """Build the roll-up graph, with a prefix per kind on node keys so that keys may repeat across kinds."""
+    nodes: list[Node] = []
+    edges: list[Edge] = []
+    for kpi in snapshot.kpis:
+        score = kpi_scores[kpi.key]
+        node = Node(
+            f"kpi:{kpi.key}",
+            score.score,
+            actual=score.actual,
+            target=score.target_to_date,
+            expected=1.0,
+            archived=kpi.archived,
+        )
+        nodes.append(node)
+    for kr in snapshot.key_results:
+        score = kr_scores[kr.key]
+        node = Node(
+            f"kr:{kr.key}",
+            score.score,
+            actual=score.current,
+            target=kr.target,
+            expected=score.expected_progress,
+            archived=kr.archived,
+        )
+        nodes.append(node)
+        edges.append(Edge(f"okr:{kr.objective}", f"kr:{kr.key}", kr.weight))
+
+    for objective in snapshot.okr_objectives:
+        nodes.append(Node(f"okr:{objective.key}", mode=objective.rollup_mode, archived=objective.archived))
+        for link in objective.parent_objectives:
+            parent = objectives[link.key]
+            if objective.cycle_start <= parent.cycle_end and parent.cycle_start <= objective.cycle_end:
+                edges.append(Edge(f"okr:{link.key}", f"okr:{objective.key}", link.weight))
+        if objective.cycle_start <= as_of <= objective.cycle_end:
+            for link in objective.strategic_objectives:
+                edges.append(Edge(f"so:{link.key}", f"okr:{objective.key}", link.weight))
+
+    for item in snapshot.strategic_objectives:
+        nodes.append(Node(f"so:{item.key}", mode=item.rollup_mode, archived=item.archived))
+        edges.extend(Edge(f"so:{item.key}", f"kpi:{link.key}", link.weight) for link in item.kpis)
+
+    perspectives = {}
+    for item in snapshot.strategic_objectives:
+        perspective = f"{item.unit}/{item.perspective}"
+        perspectives.setdefault(perspective, item.unit)
+        edges.append(Edge(f"perspective:{perspective}", f"so:{item.key}", item.weight))
+    nodes.extend(Node(f"perspective:{key}") for key in perspectives)
+    nodes.extend(Node(f"scorecard:{unit}") for unit in dict.fromkeys(perspectives.values()))
+    edges.extend(Edge(f"scorecard:{unit}", f"perspective:{key}") for key, unit in perspectives.items())
+    return nodes, edges
+
+
+def _objective_score(result: RollupResult, key: str, expected: float, ended: bool) -> ObjectiveScore:
+    return ObjectiveScore(
+        key=key,
+        score=result.score,
+        status=progress_status(result.score, expected, ended),
+        children_with_data=result.children_with_data,
+        children=result.children,
+        expected_progress=expected,
+    )
+
+
+def _rolled_scores(rolled: dict[str, RollupResult], prefix: str) -> dict[str, ObjectiveScore]:
+    scores = {}
+    for node_key, result in rolled.items():
+        if node_key.startswith(prefix):
+            key = node_key[len(prefix):]
+            expected = result.expected if result.expected is not None else 1.0
+            scores[key] = _objective_score(result, key, expected, False)
+    return scores
