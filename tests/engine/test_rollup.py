@@ -224,7 +224,7 @@ def graphs(draw):
     return nodes, edges
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(graph=graphs())
 def test_roll_up_stays_in_unit_interval(graph):
     nodes, edges = graph
