@@ -518,6 +518,45 @@ def test_inconsistent_snapshot_is_rejected(snapshot, field):
     assert error.value.field == field
 
 
+@pytest.mark.parametrize(
+    ("snapshot", "field"),
+    [
+        (OrganizationSnapshot(kpis=(KpiSnapshot("k", "median", "daily"),)), "kpis[k].aggregation"),
+        (OrganizationSnapshot(kpis=(KpiSnapshot("k", "sum", "hourly"),)), "kpis[k].frequency"),
+        (OrganizationSnapshot(kpis=(KpiSnapshot("k", "sum", "custom"),)), "kpis[k].frequency"),
+        (OrganizationSnapshot(kpis=(KpiSnapshot("k", "sum", "daily", direction="up"),)), "kpis[k].direction"),
+        (OrganizationSnapshot(kpis=(KpiSnapshot("k", "sum", "daily", kind="stock"),)), "kpis[k].kind"),
+        (
+            OrganizationSnapshot(
+                key_results=(KeyResultSnapshot("kr", "growth", "grow"),), okr_objectives=(objective(),)
+            ),
+            "key_results[kr].kr_type",
+        ),
+        (
+            OrganizationSnapshot(
+                key_results=(KeyResultSnapshot("kr", "growth", "milestone", source_aggregation="median"),),
+                okr_objectives=(objective(),),
+            ),
+            "key_results[kr].source_aggregation",
+        ),
+        (OrganizationSnapshot(okr_objectives=(objective(rollup_mode="max"),)), "okr_objectives[growth].rollup_mode"),
+        (
+            OrganizationSnapshot(okr_objectives=(objective(cycle=(date(2026, 3, 31), date(2026, 1, 1))),)),
+            "okr_objectives[growth].cycle_end",
+        ),
+        (
+            OrganizationSnapshot(strategic_objectives=(StrategicObjectiveSnapshot("s", "p", "u", rollup_mode="x"),)),
+            "strategic_objectives[s].rollup_mode",
+        ),
+    ],
+)
+def test_unknown_choice_is_rejected(snapshot, field):
+    with pytest.raises(ValidationError) as error:
+        score_organization(snapshot, date(2026, 2, 1))
+
+    assert error.value.field == field
+
+
 def test_empty_snapshot():
     report = score_organization(OrganizationSnapshot(), date(2026, 2, 1))
 

@@ -22,9 +22,9 @@ left out. A ratio period without rows adds 0/0 and so changes nothing.
 
 A period belongs to a window when its start date lies in the window.
 
-This module holds the scalar API for one series and `target_to_date`;
-`aggregation_frames` holds the vectorised API over many KPIs at once, with
-the same results.
+This module contains the scalar API for one series and `target_to_date`.
+`aggregation_frames` contains the vectorised API over many KPIs at once,
+with the same results.
 """
 
 from __future__ import annotations
@@ -138,6 +138,9 @@ def aggregate_series(
                 _add_value(periods[start], 0.0, 1.0)
 
     value, numerator, denominator = _window_value(periods, aggregation)
+    if not is_finite(value):
+        # Sums that overflow to infinity, or to NaN, give no value rather than a wrong one.
+        value = None
     return Aggregate(value, n_values, len(real_starts), numerator, denominator)
 
 

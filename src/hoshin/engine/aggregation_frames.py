@@ -253,7 +253,7 @@ def _resolve_windows(windows: pl.DataFrame, definitions: pl.DataFrame) -> pl.Dat
     frame = frame.join(_definitions(definitions), on="kpi_id", how="left")
     unknown = frame.filter(pl.col("frequency").is_null())
     if unknown.height:
-        raise ValidationError("kpi_id", f"window for KPI {unknown['kpi_id'][0]!r}, which has no definition")
+        raise ValidationError("kpi_id", f"window for KPI {unknown['kpi_id'][0]!r} has no KPI definition")
     return frame.with_columns(pl.coalesce("_override", "aggregation").alias("aggregation")).drop("_override")
 
 
@@ -344,7 +344,8 @@ def _value_columns() -> list[pl.Expr]:
     )
     is_ratio = aggregation == Aggregation.RATIO.value
     return [
-        value.cast(pl.Float64).alias("value"),
+        # Sums that overflow to infinity, or to NaN, give no value rather than a wrong one.
+        pl.when(value.is_finite()).then(value).cast(pl.Float64).alias("value"),
         pl.when(is_ratio & has_ratio).then(pl.col("numerator")).alias("numerator"),
         pl.when(is_ratio & has_ratio).then(pl.col("denominator")).alias("denominator"),
         pl.when(is_ratio).then(pl.col("n_ratio")).otherwise(pl.col("n_value")).alias("n_values"),

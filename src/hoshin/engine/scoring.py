@@ -29,15 +29,17 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from .aggregation import Kind
+from ._checks import member
+from .aggregation import Aggregation, Kind
 from .aggregation_frames import aggregate_periods, aggregate_windows
 from .errors import ValidationError
 from .kpi_scoring import score_kpi
-from .periods import Period, period_of, shift_period
-from .progress import current_from_checkins, expected_progress, progress, progress_status
+from .periods import Frequency, Period, period_of, shift_period
+from .progress import KRType, current_from_checkins, expected_progress, progress, progress_status
 from .report import KeyResultScore, KpiScore, ObjectiveScore, ScoreReport
-from .rollup import Edge, Node, RollupResult, roll_up
+from .rollup import Edge, Node, RollupMode, RollupResult, roll_up
 from .snapshot import KeyResultSnapshot, KpiSnapshot, OkrObjectiveSnapshot, OrganizationSnapshot
+from .status import Direction
 
 _EMPTY_MEASUREMENTS = {"kpi_id": pl.Utf8, "day": pl.Date, "value": pl.Float64}
 
@@ -53,6 +55,7 @@ def score_organization(snapshot: OrganizationSnapshot, as_of: date) -> ScoreRepo
     objectives = _index(snapshot.okr_objectives, "okr_objectives")
     key_results = _index(snapshot.key_results, "key_results")
     strategic = _index(snapshot.strategic_objectives, "strategic_objectives")
+    _check_definitions(kpis, objectives, key_results, strategic)
     _check_references(kpis, objectives, key_results, strategic)
 
     calendar = {"fiscal_start_month": snapshot.fiscal_start_month, "week_start": snapshot.week_start}
@@ -96,6 +99,26 @@ def _index(items: Iterable, field: str) -> dict:
             raise ValidationError(field, f"key {item.key!r} appears more than once")
         index[item.key] = item
     return index
+
+
+def _check_definitions(kpis: dict, objectives: dict, key_results: dict, strategic: dict) -> None:
+    """Raise `ValidationError` naming the item and field of the first unknown choice or inverted cycle."""
+    choices = {"aggregation": Aggregation, "frequency": Frequency, "direction": Direction, "kind": Kind}
+    for kpi in kpis.values():
+        for field, enum_type in choices.items():
+            member(enum_type, getattr(kpi, field), f"kpis[{kpi.key}].{field}")
+        if Frequency(kpi.frequency) is Frequency.CUSTOM:
+            raise ValidationError(f"kpis[{kpi.key}].frequency", "a KPI needs a calendar frequency, not custom")
+    for kr in key_results.values():
+        member(KRType, kr.kr_type, f"key_results[{kr.key}].kr_type")
+        if kr.source_aggregation is not None:
+            member(Aggregation, kr.source_aggregation, f"key_results[{kr.key}].source_aggregation")
+    for objective in objectives.values():
+        member(RollupMode, objective.rollup_mode, f"okr_objectives[{objective.key}].rollup_mode")
+        if objective.cycle_end < objective.cycle_start:
+            raise ValidationError(f"okr_objectives[{objective.key}].cycle_end", "the cycle ends before it starts")
+    for item in strategic.values():
+        member(RollupMode, item.rollup_mode, f"strategic_objectives[{item.key}].rollup_mode")
 
 
 def _check_references(kpis: dict, objectives: dict, key_results: dict, strategic: dict) -> None:
