@@ -108,12 +108,13 @@ def load_snapshot(organization: Organization, as_of: dt.date) -> tuple[engine.Or
     )
 
     start = _measurement_start(as_of, kpis, okr_objectives, key_results, calendar)
-    measurements = load_measurements(list(kpi_keys), start, as_of, kpi_keys)
+    measurements = measurement_frame(kpi_keys, start, as_of, organization_id=org_id)
     snapshot = engine.OrganizationSnapshot(
         kpis=kpis, key_results=key_results, okr_objectives=okr_objectives, strategic_objectives=strategic,
         measurements=measurements, prorate=organization.prorate_by, **calendar,
     )
     presentation = {
+        "measurement_start": start,
         "units": units,
         "perspectives": perspectives,
         "kpis": {row["key"]: row for row in kpi_rows},
@@ -197,18 +198,26 @@ def _measurement_start(as_of, kpis, objectives, key_results, calendar) -> dt.dat
     return start
 
 
-def load_measurements(kpi_ids: list[int], start: dt.date, end: dt.date, kpi_keys: dict[int, str]) -> pl.DataFrame:
-    """Read the measurements of `kpi_ids` between start and end (inclusive) as one polars frame."""
-    table = Measurement._meta.db_table
+def measurement_frame(kpi_keys: dict[int, str], start: dt.date, end: dt.date,
+                      organization_id: int | None = None) -> pl.DataFrame:
+    """Read measurements between start and end (inclusive) as one polars frame keyed by KPI key.
+
+    With `organization_id` every KPI of that organization is read in one
+    statement; otherwise only the KPIs whose ids are in `kpi_keys`.
+    """
     schema = {"kpi_id": pl.Int64, "period_start": pl.Date, "segment": pl.Utf8, "value": pl.Float64,
               "numerator": pl.Float64, "denominator": pl.Float64, "n": pl.Float64}
-    if not kpi_ids:
+    if not kpi_keys:
         return pl.DataFrame(schema=schema).with_columns(pl.col("kpi_id").cast(pl.Utf8))
+    table, kpi_table = Measurement._meta.db_table, Kpi._meta.db_table
+    if organization_id is not None:
+        selection, params = f"kpi_id IN (SELECT id FROM {kpi_table} WHERE organization_id = %s)", [organization_id]
+    else:
+        selection, params = f"kpi_id IN ({', '.join(['%s'] * len(kpi_keys))})", list(kpi_keys)
     sql = (f"SELECT kpi_id, period_start, segment, value, numerator, denominator, value_count FROM {table} "
-           f"WHERE kpi_id IN (SELECT id FROM {Kpi._meta.db_table} WHERE organization_id = "
-           f"(SELECT organization_id FROM {Kpi._meta.db_table} WHERE id = %s)) AND period_start BETWEEN %s AND %s")
+           f"WHERE {selection} AND period_start BETWEEN %s AND %s")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [kpi_ids[0], start, end])
+        cursor.execute(sql, [*params, start, end])
         rows = cursor.fetchall()
     frame = pl.DataFrame(rows, schema=schema, orient="row")
     keys = pl.DataFrame({"kpi_id": list(kpi_keys), "key": list(kpi_keys.values())},
