@@ -18,17 +18,14 @@ from hoshin.core.choices import (
     Sign,
     Visibility,
 )
-from hoshin.interchange.fields import (
+from hoshin.interchange.fields import Field, KeyOrMapping, ListOf, Mapping
+from hoshin.interchange.scalar_fields import (
     Boolean,
     Choice,
     Date,
-    Field,
     Integer,
     Key,
-    KeyOrMapping,
     Label,
-    ListOf,
-    Mapping,
     Number,
     NumberOrBand,
     Text,

@@ -22,6 +22,7 @@ _YAML12_NON_TEXT = re.compile(
     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|(?:true|True|TRUE|false|False|FALSE|null|Null|NULL|~))$"
 )
+_LINE_BREAKS = "\n\r\x85\u2028\u2029"
 _PLAIN_LABEL = re.compile(r"^[1-9][0-9]{3}(?:-[0-9]{2}-[0-9]{2})?$")
 
 
@@ -144,7 +145,8 @@ def _is_date_or_year(label: str) -> bool:
 
 
 def _string(text: str, flow: bool) -> str:
-    if "\n" in text:
+    if any(char in _LINE_BREAKS for char in text):
+        # PyYAML would fold these over several lines, which only reads back at the top level.
         return _double_quoted(text)
     if flow:
         written = yaml.safe_dump([text], default_flow_style=True, allow_unicode=True, width=_NO_WRAP).strip()[1:-1]
@@ -172,6 +174,6 @@ def _literal_lines(prefix: str, text: str, indent: int) -> list[str] | None:
     lines = [f"{prefix} {'|' if text.endswith(chr(10)) else '|-'}"]
     lines.extend(padding + row if row else "" for row in rows)
     # A last check with the reader itself: anything it would read differently is quoted instead.
-    if yaml.safe_load("value: " + "\n".join([lines[0][len(prefix) + 1:], *lines[1:]])) != {"value": text}:
+    if yaml.safe_load("value: " + "\n".join([lines[0][len(prefix) + 1:], *lines[1:]]) + "\n") != {"value": text}:
         return None
     return lines
