@@ -167,18 +167,26 @@ def test_check_ins_fall_inside_cycles(simulated):
         assert 0 <= plan.confidence <= 10
 
 
-def test_weekly_periods_are_complete():
+def test_weekly_periods_keep_week_in_progress():
     days = np.arange(np.datetime64("2025-05-01"), np.datetime64("2025-06-01"))
     index = series.period_index(days, "weekly")
-    assert [str(start) for start in index.starts] == ["2025-05-05", "2025-05-12", "2025-05-19"]
-    assert list(index.stop - index.first) == [7, 7, 7]
+    assert [str(start) for start in index.starts] == ["2025-05-05", "2025-05-12", "2025-05-19", "2025-05-26"]
+    assert list(index.stop - index.first) == [7, 7, 7, 6]
     values = np.arange(days.size, dtype=float)
-    assert list(series.aggregate(values, index, "sum")) == [sum(range(4, 11)), sum(range(11, 18)), sum(range(18, 25))]
-    assert list(series.aggregate(values, index, "last")) == [10, 17, 24]
+    assert list(series.aggregate(values, index, "sum")) == [
+        sum(range(4, 11)), sum(range(11, 18)), sum(range(18, 25)), sum(range(25, 31))]
+    assert list(series.aggregate(values, index, "last")) == [10, 17, 24, 30]
+    assert list(series.aggregate(values, index, "mean")) == [7, 14, 21, 27.5]
 
 
-def test_monthly_periods_skip_partial_months():
+def test_monthly_periods_skip_partial_first_month():
     days = np.arange(np.datetime64("2025-01-15"), np.datetime64("2025-04-10"))
     index = series.period_index(days, "monthly")
-    assert [str(start) for start in index.starts] == ["2025-02-01", "2025-03-01"]
-    assert list(series.aggregate(np.ones(days.size), index, "sum")) == [28, 31]
+    assert [str(start) for start in index.starts] == ["2025-02-01", "2025-03-01", "2025-04-01"]
+    assert list(series.aggregate(np.ones(days.size), index, "sum")) == [28, 31, 9]
+
+
+def test_week_start_moves_weeks():
+    days = np.arange(np.datetime64("2025-05-04"), np.datetime64("2025-05-18"))
+    index = series.period_index(days, "weekly", week_start=6)
+    assert [str(start) for start in index.starts] == ["2025-05-04", "2025-05-11"]

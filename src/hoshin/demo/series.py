@@ -62,7 +62,7 @@ def standardize(series: np.ndarray, reference: slice) -> np.ndarray:
 
 @dataclass(frozen=True)
 class PeriodIndex:
-    """The complete periods of one frequency inside a range of days.
+    """The periods of one frequency that start inside a range of days.
 
     `starts` contains the period starts, `first` the index of each period's
     first day in the day array and `stop` the index after its last day.
@@ -74,26 +74,26 @@ class PeriodIndex:
 
 
 def period_index(days: np.ndarray, frequency: str, week_start: int = 0) -> PeriodIndex:
-    """Group consecutive `days` into the complete daily, weekly or monthly periods they cover.
+    """Group consecutive `days` into the daily, weekly or monthly periods that start inside them.
 
-    A week or month cut by either end of `days` is left out, so a weekly
-    value always sums seven days.
+    A period cut by the first day is left out, because its value would
+    cover only part of it. The period cut by the last day is kept: it is
+    the period in progress, and its value covers the days to date, as a
+    report on that day would show it.
     """
     if frequency == "daily":
         index = np.arange(days.size)
         return PeriodIndex(days.copy(), index, index + 1)
     if frequency == "weekly":
         starts = days - weekdays(days, week_start).astype("timedelta64[D]")
-        ends = starts + np.timedelta64(6, "D")
     elif frequency == "monthly":
         starts = days.astype("datetime64[M]").astype("datetime64[D]")
-        ends = (days.astype("datetime64[M]") + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
     else:
         raise ValueError(f"the simulator writes daily, weekly or monthly KPIs, not {frequency!r}")
     period_starts, first = np.unique(starts, return_index=True)
     stop = np.append(first[1:], days.size)
-    complete = (period_starts >= days[0]) & (ends[stop - 1] <= days[-1])
-    return PeriodIndex(period_starts[complete], first[complete], stop[complete])
+    inside = period_starts >= days[0]
+    return PeriodIndex(period_starts[inside], first[inside], stop[inside])
 
 
 def aggregate(values: np.ndarray, index: PeriodIndex, aggregation: str) -> np.ndarray:
@@ -102,8 +102,8 @@ def aggregate(values: np.ndarray, index: PeriodIndex, aggregation: str) -> np.nd
         return values[:0]
     if aggregation == "last":
         return values[index.stop - 1]
-    # The complete periods are contiguous, so reduceat over the days they
-    # cover gives one result per period.
+    # The periods are contiguous, so reduceat over the days they cover gives
+    # one result per period.
     covered = values[index.first[0] : index.stop[-1]]
     offsets = index.first - index.first[0]
     if aggregation == "sum":

@@ -81,7 +81,7 @@ class LinkTruth:
 
 @dataclass
 class KpiSeries:
-    """The measurements of one KPI: one value per complete period in the window.
+    """The measurements of one KPI: one value per period that starts in the window.
 
     Ratio KPIs also carry the numerator and denominator of each period, and
     their value is numerator / denominator.
