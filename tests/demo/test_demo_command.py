@@ -9,6 +9,7 @@ undone as well.
 import datetime as dt
 import io
 import json
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -176,6 +177,19 @@ def test_demo_users_hold_each_role(demo, key):
     assert roles["unit_lead"].unit.key == OPERATIONAL_UNITS[key]
     assert roles["contributor"].unit.key == OPERATIONAL_UNITS[key]
     assert roles["admin"].unit.parent is None
+
+
+@pytest.mark.parametrize("key", SIMULATED)
+def test_definitions_dated_from_first_day(demo, key):
+    organization = Organization.objects.get(key=key)
+    first_day = TODAY - dt.timedelta(days=729)
+    zone = ZoneInfo(organization.time_zone)
+    after_start = dt.datetime.combine(first_day, dt.time(12), tzinfo=zone)
+    before_start = dt.datetime.combine(first_day - dt.timedelta(days=1), dt.time(12), tzinfo=zone)
+    assert Kpi.history.as_of(after_start).filter(organization_id=organization.pk).count() == organization.kpis.count()
+    assert not Kpi.history.as_of(before_start).filter(organization_id=organization.pk).exists()
+    assert KeyResult.history.as_of(after_start).filter(objective__organization_id=organization.pk).count() == \
+        KeyResult.objects.filter(objective__organization=organization).count()
 
 
 def test_demo_passwords_follow_pattern(demo):

@@ -1,8 +1,9 @@
 """Load the demo organizations into the database.
 
-Each organization is loaded in one transaction: the previous copy (found by
-its key) is removed, the strategy file is imported, then measurements,
-check-ins and demo users are added. Loading again therefore replaces an
+Each organization is loaded in one transaction. The previous copy (found
+by its key) is removed, the strategy file is imported, then measurements,
+check-ins and demo users are added, and the history of the definitions is
+dated back to the first day of data. Loading again therefore replaces an
 organization instead of duplicating it.
 """
 
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoshin.demo import public_data
+from hoshin.demo.backdate import backdate_history
 from hoshin.demo.checkins import CheckInPlan, plan_check_ins
 from hoshin.demo.simulator import KpiSeries, load_scenario, simulate
 from hoshin.demo.strategies import PUBLIC_DATA, RenderedStrategy, render_strategy
@@ -121,6 +123,7 @@ def load_simulated(name: str, *, seed: int, today: dt.date) -> LoadResult:
         rows = {kpis[key]: simulated_rows(kpi_series) for key, kpi_series in simulation.series.items()}
         measurements = load_measurements(rows, source=SIMULATOR_SOURCE)
         check_ins = record_check_ins(organization, plans)
+        backdate_history(organization, simulation.first_day)
         logins = ensure_members(organization, OPERATIONAL_UNITS[name])
 
     return LoadResult(organization.key, organization.name, len(kpis), measurements, check_ins,
@@ -183,6 +186,7 @@ def load_public_data(folder: Path) -> LoadResult:
             ]},
             source=public_data.AE_FILE,
         )
+        backdate_history(organization, min(row.day for row in volumes))
         logins = ensure_members(organization, OPERATIONAL_UNITS[PUBLIC_DATA])
 
     return LoadResult(organization.key, organization.name, len(kpis), measurements, 0,
