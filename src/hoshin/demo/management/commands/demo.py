@@ -84,7 +84,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Skipped Public data: folder {folder} not found; "
                               f"set {public_data.REAL_INPUTS_ENV} to the folder of the public data files.")
             return None
-        return loader.load_public_data(folder)
+        try:
+            return loader.load_public_data(folder)
+        except (OSError, ValueError, KeyError) as error:
+            raise CommandError(f"Loading Public data from {folder} failed: {error!r}. Check that the public data "
+                               f"files are complete, or load without them with --skip-real.") from error
 
     def report(self, result):
         self.stdout.write(
