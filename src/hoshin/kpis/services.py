@@ -56,7 +56,7 @@ def validate_definition(values: dict) -> None:
 
 @transaction.atomic
 def create_kpi(actor, organization, *, key, name, unit, **values) -> Kpi:
-    authorize(actor, "create_kpi", organization)
+    authorize(actor, "create_kpi", organization, unit=unit)
     if unit.organization_id != organization.pk:
         raise ValidationFailed(_("Unit %(unit)s belongs to another organization.") % {"unit": unit.key}, field="unit")
     if Kpi.objects.filter(organization=organization, key=key).exists():
@@ -71,7 +71,9 @@ def create_kpi(actor, organization, *, key, name, unit, **values) -> Kpi:
 @transaction.atomic
 def update_kpi(actor, kpi: Kpi, *, reason="", **values) -> list[str]:
     """Change a KPI's definition; threshold and scale changes keep their reason in the history."""
-    authorize(actor, "change_kpi", kpi.organization)
+    authorize(actor, "change_kpi", kpi.organization, unit=kpi.unit)
+    if "unit" in values:
+        authorize(actor, "change_kpi", kpi.organization, unit=values["unit"])
     unknown = set(values) - DEFINITION_FIELDS
     if unknown:
         raise ValidationFailed(_("Unknown KPI fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
@@ -85,7 +87,7 @@ def update_kpi(actor, kpi: Kpi, *, reason="", **values) -> list[str]:
 @transaction.atomic
 def set_kpi_target(actor, kpi: Kpi, *, period: str, value: float, reason="") -> KpiTarget:
     """Set the target of `kpi` for the period named by `period` (2026, 2026-Q1, 2026-03 ...)."""
-    authorize(actor, "change_kpi", kpi.organization)
+    authorize(actor, "change_kpi", kpi.organization, unit=kpi.unit)
     _check_finite({"value": value})
     try:
         resolved = periods.parse_period_label(str(period), kpi.organization.fiscal_year_start_month)
@@ -105,7 +107,7 @@ def set_kpi_target(actor, kpi: Kpi, *, period: str, value: float, reason="") -> 
 
 @transaction.atomic
 def delete_kpi_target(actor, target: KpiTarget, *, reason="") -> None:
-    authorize(actor, "change_kpi", target.kpi.organization)
+    authorize(actor, "change_kpi", target.kpi.organization, unit=target.kpi.unit)
     delete_with_history(target, actor=actor, reason=reason)
 
 
@@ -118,7 +120,7 @@ def record_measurement(actor, kpi: Kpi, *, day, value=None, segment="", numerato
     revision history) or `unchanged`. A ratio KPI takes a numerator and a
     denominator, from which the value is derived.
     """
-    authorize(actor, "record_measurement", kpi.organization)
+    authorize(actor, "record_measurement", kpi.organization, unit=kpi.unit)
     if kpi.aggregation == "ratio":
         if numerator is None or denominator is None:
             raise ValidationFailed(_("%(kpi)s is a ratio KPI; give a numerator and a denominator.") % {"kpi": kpi.key},

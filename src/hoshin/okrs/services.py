@@ -27,7 +27,7 @@ def _same_org(organization, obj, field):
 
 @transaction.atomic
 def create_okr_objective(actor, organization, *, key, name, unit, cycle, **values) -> OkrObjective:
-    authorize(actor, "create_okr_objective", organization)
+    authorize(actor, "create_okr_objective", organization, unit=unit)
     _same_org(organization, unit, "unit")
     _same_org(organization, cycle, "cycle")
     if OkrObjective.objects.filter(organization=organization, key=key).exists():
@@ -40,7 +40,9 @@ def create_okr_objective(actor, organization, *, key, name, unit, cycle, **value
 
 @transaction.atomic
 def update_okr_objective(actor, objective: OkrObjective, *, reason="", **values) -> list[str]:
-    authorize(actor, "change_okr_objective", objective.organization)
+    authorize(actor, "change_okr_objective", objective.organization, unit=objective.unit)
+    if "unit" in values:
+        authorize(actor, "change_okr_objective", objective.organization, unit=values["unit"])
     _same_org(objective.organization, values.get("unit"), "unit")
     _same_org(objective.organization, values.get("cycle"), "cycle")
     return update_with_history(objective, values, actor=actor, reason=reason)
@@ -63,7 +65,7 @@ def set_alignments(actor, objective: OkrObjective, *, strategic=(), parents=(), 
     anything changed; a parent that would close a cycle rejects the whole
     change.
     """
-    authorize(actor, "change_okr_objective", objective.organization)
+    authorize(actor, "change_okr_objective", objective.organization, unit=objective.unit)
     wanted = []
     for kind, items in (("strategic_objective", strategic), ("parent", parents)):
         for item in items:
@@ -143,7 +145,7 @@ def validate_key_result(values: dict) -> None:
 
 @transaction.atomic
 def create_key_result(actor, objective: OkrObjective, *, key, name, kr_type, **values) -> KeyResult:
-    authorize(actor, "change_okr_objective", objective.organization)
+    authorize(actor, "change_okr_objective", objective.organization, unit=objective.unit)
     if KeyResult.objects.filter(objective__organization=objective.organization, key=key).exists():
         raise ValidationFailed(_("A key result with key %(key)s already exists.") % {"key": key}, field="key")
     _same_org(objective.organization, values.get("source_kpi"), "source")
@@ -157,7 +159,7 @@ def create_key_result(actor, objective: OkrObjective, *, key, name, kr_type, **v
 @transaction.atomic
 def update_key_result(actor, key_result: KeyResult, *, reason="", **values) -> list[str]:
     """Change a key result; target and weight changes keep their reason in the history."""
-    authorize(actor, "change_okr_objective", key_result.objective.organization)
+    authorize(actor, "change_okr_objective", key_result.objective.organization, unit=key_result.objective.unit)
     unknown = set(values) - KEY_RESULT_FIELDS
     if unknown:
         raise ValidationFailed(_("Unknown key result fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
@@ -170,14 +172,15 @@ def update_key_result(actor, key_result: KeyResult, *, reason="", **values) -> l
 @transaction.atomic
 def move_key_result(actor, key_result: KeyResult, new_objective: OkrObjective, *, reason="") -> None:
     """Move a key result, with its check-ins, under another objective of the same organization."""
-    authorize(actor, "change_okr_objective", key_result.objective.organization)
+    authorize(actor, "change_okr_objective", key_result.objective.organization, unit=key_result.objective.unit)
+    authorize(actor, "change_okr_objective", key_result.objective.organization, unit=new_objective.unit)
     _same_org(key_result.objective.organization, new_objective, "objective")
     update_with_history(key_result, {"objective": new_objective}, actor=actor, reason=reason)
 
 
 @transaction.atomic
 def delete_key_result(actor, key_result: KeyResult, *, reason="") -> None:
-    authorize(actor, "change_okr_objective", key_result.objective.organization)
+    authorize(actor, "change_okr_objective", key_result.objective.organization, unit=key_result.objective.unit)
     delete_with_history(key_result, actor=actor, reason=reason)
 
 
@@ -191,7 +194,7 @@ def record_check_in(actor, key_result: KeyResult, *, measured_on: dt.date | None
     """
     objective = key_result.objective
     organization = objective.organization
-    authorize(actor, "check_in", organization)
+    authorize(actor, "check_in", organization, unit=objective.unit, owner=key_result.owner_id)
     entered_at = entered_at or timezone.now()
     if measured_on is None:
         measured_on = periods.local_date(entered_at, organization.time_zone)

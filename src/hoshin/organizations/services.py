@@ -132,7 +132,7 @@ def update_perspective(actor, perspective: Perspective, *, reason="", **values) 
 
 @transaction.atomic
 def create_strategic_objective(actor, organization, *, key, name, perspective, unit, **values) -> StrategicObjective:
-    authorize(actor, "create_strategic_objective", organization)
+    authorize(actor, "create_strategic_objective", organization, unit=unit)
     _require_same_org(organization, perspective, unit)
     if StrategicObjective.objects.filter(organization=organization, key=key).exists():
         raise ValidationFailed(_("A strategic objective with key %(key)s already exists.") % {"key": key}, field="key")
@@ -145,7 +145,7 @@ def create_strategic_objective(actor, organization, *, key, name, perspective, u
 
 @transaction.atomic
 def update_strategic_objective(actor, objective: StrategicObjective, *, reason="", **values) -> list[str]:
-    authorize(actor, "change_strategic_objective", objective.organization)
+    authorize(actor, "change_strategic_objective", objective.organization, unit=objective.unit)
     _require_same_org(objective.organization, values.get("perspective"), values.get("unit"))
     if "weight" in values:
         _require_positive_weight(values["weight"])
@@ -158,7 +158,7 @@ def set_strategic_kpis(actor, objective: StrategicObjective, kpis: list, *, reas
 
     Returns whether anything changed.
     """
-    authorize(actor, "change_strategic_objective", objective.organization)
+    authorize(actor, "change_strategic_objective", objective.organization, unit=objective.unit)
     wanted = [(item, 1.0) if not isinstance(item, tuple) else item for item in kpis]
     for kpi, weight in wanted:
         _require_same_org(objective.organization, kpi)
