@@ -1,4 +1,4 @@
-"""Load-and-authorize for every page: which organizations a user sees, and objects scoped to them.
+"""Load-and-authorize for every page: the organizations a user may open, and objects scoped to them.
 
 A page never looks up an object by its key alone. It goes through
 `organization_for` (the organization in the URL, only when the user is a
@@ -53,7 +53,7 @@ def scoped_get(organization: Organization, model_or_queryset, **lookup) -> Model
 
 
 def can_write(user, organization: Organization) -> bool:
-    """Tell whether `user` holds a role that may change data in `organization`.
+    """Tell whether `user` has a role that may change data in `organization`.
 
     The services decide for real (`hoshin.accounts.permissions.authorize`);
     pages use this only to hide forms that would be rejected.
@@ -75,3 +75,4 @@ def home_unit(user, organization: Organization) -> Unit | None:
     if membership is not None:
         return membership.unit
     return Unit.objects.filter(organization=organization, parent__isnull=True, archived=False).order_by("pk").first()
+

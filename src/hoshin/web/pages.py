@@ -88,7 +88,7 @@ def organization_data(organization) -> dict:
 
 
 def respond(request, template: str, data: dict, *, status: int = 200) -> HttpResponse:
-    """Render `data` with `template`, or return it as JSON when the request asks for JSON."""
+    """Render `data` with `template`, or return it as JSON when the request prefers JSON."""
     if getattr(request, "wants_json", False):
         return JsonResponse(data, status=status, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
     return render(request, template, data, status=status)

@@ -7,7 +7,11 @@ An object the report does not list reads as no data.
 
 from dataclasses import dataclass, field
 
-KINDS = ("perspectives", "strategic_objectives", "okr_objectives", "key_results", "kpis")
+from hoshin.scoring.service import score_organization
+
+# Perspectives are keyed "unit/perspective" and scorecards by unit key, because every unit that owns
+# strategic objectives has its own scorecard.
+KINDS = ("scorecards", "perspectives", "strategic_objectives", "okr_objectives", "key_results", "kpis")
 
 
 def empty_item(key: str) -> dict:
@@ -28,9 +32,4 @@ class ScoreReport:
 
 
 def score_report(organization, as_of=None) -> ScoreReport:
-    try:
-        from hoshin.scoring.service import score_organization
-    except ImportError:
-        # TODO: remove this fallback once hoshin.scoring is part of the project; until then every item reads as no data.
-        return ScoreReport({"organization": organization.key, "as_of": as_of})
     return ScoreReport(score_organization(organization, as_of=as_of).to_json())

@@ -1,4 +1,4 @@
-"""How each status reads on a page: a text label and an icon, never colour alone."""
+"""Status labels and icons for pages: a status always shows as text and icon, never as colour alone."""
 
 from dataclasses import dataclass
 

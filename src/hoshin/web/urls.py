@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from hoshin.web.views import home, organizations
+from hoshin.web.views import check_in, history, home, kpi, objective, okr_board, organizations, strategy_map
 
 
 def page(route: str, view, name: str) -> list:
@@ -23,4 +23,13 @@ urlpatterns = [
     path("organizations.json", organizations.index, {"as_json": True}, name="index-json"),
     path("switch", organizations.switch_organization, name="switch-organization"),
     *page("o/<slug:org>", home.home, "org-home"),
+    *page("o/<slug:org>/map", strategy_map.strategy_map, "strategy-map"),
+    *page("o/<slug:org>/objectives/<slug:key>", objective.strategic_objective, "strategic-objective"),
+    *page("o/<slug:org>/kpis/<slug:key>", kpi.kpi_page, "kpi"),
+    *page("o/<slug:org>/okrs", okr_board.okr_board, "okr-board-default"),
+    *page("o/<slug:org>/units/<slug:unit_key>/okrs", okr_board.okr_board, "okr-board"),
+    *page("o/<slug:org>/okrs/<slug:okr_key>/key-results/<slug:kr_key>/check-in", check_in.check_in, "check-in"),
+    *page("o/<slug:org>/okrs/<slug:okr_key>/key-results/<slug:kr_key>/history", history.key_result_history,
+          "key-result-history"),
+    *page("o/<slug:org>/history/<slug:kind>/<slug:key>", history.history, "history"),
 ]

@@ -1,8 +1,10 @@
 """The organization's scorecard: strategic objectives by perspective."""
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from hoshin.organizations.models import Perspective, StrategicObjective
+from hoshin.web.cascade import scored
 from hoshin.web.pages import as_of_from, organization_data, organization_page, respond
 from hoshin.web.report import score_report
 
@@ -28,6 +30,15 @@ def objectives_with_counts(organization, as_of):
     )
 
 
+def perspective_scores(report, perspective, objectives: list[dict]) -> list[dict]:
+    """Return the perspective's score in each unit scorecard that has objectives in it."""
+    units = {objective["unit_key"]: objective["unit"] for objective in objectives}
+    return [
+        {"unit": name, **scored(report.item("perspectives", f"{unit_key}/{perspective.key}"))}
+        for unit_key, name in units.items()
+    ]
+
+
 @organization_page
 def home(request, organization):
     as_of = as_of_from(request, organization)
@@ -35,31 +46,34 @@ def home(request, organization):
 
     perspectives = list(Perspective.objects.filter(organization=organization, archived=False).order_by("position", "key"))
     by_perspective = {perspective.pk: [] for perspective in perspectives}
+    scorecards = {}
     for objective in objectives_with_counts(organization, as_of):
         if objective.perspective_id not in by_perspective:
             continue
-        scored = report.item("strategic_objectives", objective.key)
+        scorecards[objective.unit.key] = objective.unit.name
         by_perspective[objective.perspective_id].append({
             "key": objective.key,
             "name": objective.name,
+            "unit_key": objective.unit.key,
             "unit": objective.unit.name,
-            "score": scored["score"],
-            "status": scored["status"],
-            "children_with_data": scored["children_with_data"],
-            "children": scored["children"],
+            **scored(report.item("strategic_objectives", objective.key)),
             "okr_count": objective.okr_count,
             "kpi_count": objective.kpi_count,
+            "url": reverse("strategic-objective", args=[organization.key, objective.key]),
         })
 
     data = {
         "organization": organization_data(organization),
         "as_of": as_of,
+        "scorecards": [
+            {"unit_key": unit_key, "unit": name, **scored(report.item("scorecards", unit_key))}
+            for unit_key, name in scorecards.items()
+        ],
         "perspectives": [
             {
                 "key": perspective.key,
                 "name": perspective.name,
-                "score": report.item("perspectives", perspective.key)["score"],
-                "status": report.item("perspectives", perspective.key)["status"],
+                "scores": perspective_scores(report, perspective, by_perspective[perspective.pk]),
                 "objectives": by_perspective[perspective.pk],
             }
             for perspective in perspectives

@@ -1,0 +1,112 @@
+"""A strategic objective and the cascade under it: its KPIs, the OKRs aligned to it and their key results."""
+
+from collections import defaultdict
+
+from django.urls import reverse
+
+from hoshin.okrs.models import Alignment, OkrObjective
+from hoshin.organizations.models import CauseEffectLink, Cycle, StrategicObjective
+from hoshin.web.access import scoped_get
+from hoshin.web.cascade import key_results_with_last_check_in, kpi_data, okr_objective_data, scored
+from hoshin.web.pages import as_of_from, organization_data, organization_page, respond
+from hoshin.web.report import score_report
+
+
+def aligned_okr_objectives(objective: StrategicObjective) -> list[OkrObjective]:
+    """Return the active OKR objectives that serve `objective`, directly or through parent OKR objectives.
+
+    Parents come before the objectives that serve them. One query for the
+    direct ones and one for all parent alignments of the organization.
+    """
+    direct = list(
+        OkrObjective.objects.filter(alignments__strategic_objective=objective, archived=False)
+        .select_related("unit", "cycle")
+        .distinct()
+    )
+    children_of = defaultdict(list)
+    for alignment in Alignment.objects.filter(
+        parent__organization=objective.organization, objective__archived=False
+    ).select_related("objective__unit", "objective__cycle"):
+        children_of[alignment.parent_id].append(alignment.objective)
+
+    ordered, seen = [], set()
+    stack = list(reversed(direct))
+    while stack:
+        okr = stack.pop()
+        if okr.pk in seen:
+            continue
+        seen.add(okr.pk)
+        ordered.append(okr)
+        stack.extend(reversed(children_of.get(okr.pk, [])))
+    return ordered
+
+
+def selected_cycle(request, organization, okr_objectives, as_of) -> Cycle | None:
+    """Return the cycle picked with `?cycle=`, else the one running on `as_of`, else the latest with OKRs."""
+    cycles = {okr.cycle.key: okr.cycle for okr in okr_objectives}
+    picked = request.GET.get("cycle")
+    if picked:
+        return scoped_get(organization, Cycle, key=picked)
+    running = [cycle for cycle in cycles.values() if cycle.start <= as_of <= cycle.end]
+    if running:
+        return min(running, key=lambda cycle: cycle.end - cycle.start)
+    return max(cycles.values(), key=lambda cycle: cycle.start, default=None)
+
+
+def cycle_options(okr_objectives) -> list[dict]:
+    """Return the distinct cycles of `okr_objectives`, newest first."""
+    cycles = {okr.cycle.pk: okr.cycle for okr in okr_objectives}
+    ordered = sorted(cycles.values(), key=lambda cycle: cycle.start, reverse=True)
+    return [{"key": cycle.key, "name": cycle.name} for cycle in ordered]
+
+
+def link_data(link: CauseEffectLink, other: StrategicObjective, report, organization) -> dict:
+    return {
+        "key": other.key,
+        "name": other.name,
+        "url": reverse("strategic-objective", args=[organization.key, other.key]),
+        "hypothesis": link.hypothesis,
+        "sign": link.sign,
+        "lag_days": link.lag_days,
+        **scored(report.item("strategic_objectives", other.key)),
+    }
+
+
+@organization_page
+def strategic_objective(request, organization, key: str):
+    objective = scoped_get(organization, StrategicObjective.objects.select_related("perspective", "unit"), key=key)
+    as_of = as_of_from(request, organization)
+    report = score_report(organization, as_of)
+
+    kpis = [link.kpi for link in objective.kpi_links.select_related("kpi").filter(kpi__archived=False)]
+    okr_objectives = aligned_okr_objectives(objective)
+    cycle = selected_cycle(request, organization, okr_objectives, as_of)
+    in_cycle = [okr for okr in okr_objectives if cycle is not None and okr.cycle_id == cycle.pk]
+    key_results = defaultdict(list)
+    for key_result in key_results_with_last_check_in(in_cycle):
+        key_results[key_result.objective_id].append(key_result)
+    causes = CauseEffectLink.objects.filter(effect=objective, archived=False).select_related("cause")
+    effects = CauseEffectLink.objects.filter(cause=objective, archived=False).select_related("effect")
+
+    data = {
+        "organization": organization_data(organization),
+        "as_of": as_of,
+        "objective": {
+            "key": objective.key,
+            "name": objective.name,
+            "description": objective.description,
+            "perspective": objective.perspective.name,
+            "unit": objective.unit.name,
+            "rollup_mode": objective.get_rollup_mode_display(),
+            "weight": objective.weight,
+            **scored(report.item("strategic_objectives", objective.key)),
+            "history_url": reverse("history", args=[organization.key, "objective", objective.key]),
+        },
+        "causes": [link_data(link, link.cause, report, organization) for link in causes],
+        "effects": [link_data(link, link.effect, report, organization) for link in effects],
+        "kpis": [kpi_data(kpi, report, organization) for kpi in kpis],
+        "cycle": {"key": cycle.key, "name": cycle.name} if cycle else None,
+        "cycles": cycle_options(okr_objectives),
+        "okr_objectives": [okr_objective_data(okr, key_results[okr.pk], report, organization) for okr in in_cycle],
+    }
+    return respond(request, "web/strategic_objective.html", data)
