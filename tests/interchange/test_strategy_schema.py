@@ -73,3 +73,14 @@ def test_example_export_fits_schema(example_path):
 @pytest.mark.django_db
 def test_rich_export_fits_schema(rich):
     assert schema_errors(export_strategy("rich")) == []
+
+
+@pytest.mark.django_db
+def test_documented_example_imports():
+    guide = (Path(__file__).parents[2] / "docs/strategy-file.md").read_text(encoding="utf-8")
+    example = guide.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+    result = import_strategy(example, filename="guide.yaml")
+
+    assert result.summary() == "guide.yaml: 14 created, 0 updated, 0 unchanged"
+    assert schema_errors(example) == []

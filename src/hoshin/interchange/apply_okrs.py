@@ -42,8 +42,8 @@ class OkrWriter:
                     self.changed[key] = okr_services.update_okr_objective(self.actor, okr, reason=self.reason, **values)
 
     def write_alignments(self) -> None:
-        # Parents go first: then every parent already serves what the file says, and no
-        # intermediate state closes a cycle that the final state does not have.
+        # Parents are written first. Each parent then already serves its final targets,
+        # so no intermediate state closes a cycle that the final state does not have.
         for record in self.writer.plan.okrs_parents_first:
             key = record["key"]
             strategic, parents = [], []

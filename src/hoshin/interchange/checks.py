@@ -18,11 +18,11 @@ class Checks:
         """Report an error about a whole entry; the path names the entry and the line the field `name`."""
         self.report.add(record.line_of(name) if name else record.line, record.path, message)
 
-    def unique(self, records: list[Record], key_of, what: str, name: str = "key", shown=str) -> dict:
+    def unique(self, records: list[Record], key_of, noun: str, name: str = "key", key_text=str) -> dict:
         """Map each valid key to its first record and report the later records that repeat it.
 
-        `key_of` returns a record's key, or None to skip the record; `shown`
-        turns a key into the text of the message.
+        `key_of` returns a record's key, or None to skip the record.
+        `key_text` turns a key into the text of the message.
         """
         first: dict = {}
         for record in records:
@@ -31,13 +31,13 @@ class Checks:
                 continue
             if key in first:
                 earlier = first[key]
-                self.entry_error(record, name, f"duplicate {what} {shown(key)}; {earlier.path} on line "
-                                               f"{earlier.line_of(name)} has the same {what}")
+                self.entry_error(record, name, f"duplicate {noun} {key_text(key)}; {earlier.path} on line "
+                                               f"{earlier.line_of(name)} has the same {noun}")
             else:
                 first[key] = record
         return first
 
-    def reference(self, record: Record, name: str, what: str, available) -> bool:
+    def reference(self, record: Record, name: str, noun: str, available) -> bool:
         """Check that the key in field `name` names one of `available`; report it when it does not."""
         key = record.get(name)
         if key is None or key is INVALID:
@@ -46,12 +46,12 @@ class Checks:
             return True
         suggestion = closest(key, available)
         hint = f"; did you mean {suggestion}?" if suggestion else ""
-        self.field_error(record, name, f"no {what} with key {key} in the file or in the database{hint}")
+        self.field_error(record, name, f"no {noun} with key {key} in the file or in the database{hint}")
         return False
 
 
 def records(value) -> list[Record]:
-    """The readable records of a list field (items that were not mappings are left out)."""
+    """Return the records of a list field, leaving out the items that were not mappings."""
     if not isinstance(value, list):
         return []
     return [item for item in value if isinstance(item, Record)]

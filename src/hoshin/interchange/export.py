@@ -2,11 +2,11 @@
 
 Entries come in their stored order (position, then key), so importing an
 export into the same organization changes nothing, and export → import →
-export gives the same bytes. Optional fields are left out when they hold
-their default; the fields that define an entry's meaning (a KPI's
-direction, frequency, aggregation, kind and indicator type, a link's sign
-and lag, a key result's type, the organization's calendar) are always
-written. Every section is read with one query.
+export gives the same bytes. Optional fields are left out when they equal
+their default. The fields that define an entry's meaning are always
+written: a KPI's direction, frequency, aggregation, kind and indicator
+type, a link's sign and lag, a key result's type and the organization's
+calendar. Every section is read with one query.
 """
 
 from collections import defaultdict
@@ -45,7 +45,7 @@ def export_strategy(organization: Organization | str) -> str:
 
 
 def _set(entry: dict, name: str, value, default) -> None:
-    """Add an optional field unless it holds its default."""
+    """Add an optional field unless it equals its default."""
     if value != default and value is not None:
         entry[name] = value
 

@@ -26,7 +26,7 @@ INVALID: Any = _Invalid()
 
 @dataclass(frozen=True)
 class Place:
-    """Where a value sits in the file: its path in the document and its line."""
+    """Location of a value in the file: its path in the document and its line."""
 
     report: ErrorReport
     path: str
@@ -169,7 +169,7 @@ class Mapping(FieldType):
 
 
 class KeyOrMapping(FieldType):
-    """A bare key, or a mapping whose `key_field` holds that key next to other fields such as a weight."""
+    """A bare key, or a mapping whose `key_field` contains that key next to other fields such as a weight."""
 
     def __init__(self, key_field: str, mapping: Mapping):
         self.key_field = key_field

@@ -37,16 +37,16 @@ from hoshin.interchange.scalar_fields import (
 HEADER = "# Strategy file (format version 1)"
 
 
-def _key(what: str) -> Field:
-    return Field("key", Key(), f"Stable identifier of the {what}, used for references and re-imports.", required=True)
+def _key(entity: str) -> Field:
+    return Field("key", Key(), f"Stable identifier of the {entity}, used for references and re-imports.", required=True)
 
 
 def _name(max_length: int) -> Field:
     return Field("name", Text(max_length, blank=False), "Name shown to people.", required=True)
 
 
-def _ref(name: str, what: str, *, required: bool = True) -> Field:
-    return Field(name, Text(64, blank=False), f"Key of the {what}.", required=required)
+def _ref(name: str, entity: str, *, required: bool = True) -> Field:
+    return Field(name, Text(64, blank=False), f"Key of the {entity}.", required=required)
 
 
 def _archived() -> Field:

@@ -140,7 +140,7 @@ class OkrChecks(Checks):
             return check_in["measured_on"], measured, check_in["comment"]
 
         self.unique(check_ins, identity, "check-in", name="measured_on",
-                    shown=lambda key: f"of {key[0]} with {'done' if milestone else 'value'} {key[1]}")
+                    key_text=lambda key: f"of {key[0]} with {'done' if milestone else 'value'} {key[1]}")
 
     def _check_check_in_value(self, check_in: Record, kr_type: str) -> None:
         if kr_type == "milestone":

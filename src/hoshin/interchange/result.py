@@ -1,4 +1,4 @@
-"""What an import created, updated or left unchanged."""
+"""The outcome of an import: entries created, updated or left unchanged."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,7 +28,7 @@ class Change:
 class ImportResult:
     """Counts by kind of entry (`counts[kind][action]`) and the list of changes, in the order they were made.
 
-    After a dry run the counts say what an import would do; nothing was written.
+    After a dry run the counts describe what an import would do, and nothing is written.
     """
 
     filename: str
@@ -58,6 +58,6 @@ class ImportResult:
         return self.total("unchanged")
 
     def summary(self) -> str:
-        """One line such as ``industry.yaml: 25 created, 0 updated, 0 unchanged``."""
+        """Return one line such as ``industry.yaml: 25 created, 0 updated, 0 unchanged``."""
         line = f"{self.filename}: {self.created} created, {self.updated} updated, {self.unchanged} unchanged"
         return f"{line} (dry run, nothing written)" if self.dry_run else line

@@ -130,8 +130,8 @@ class Version(FieldType):
 
     def read(self, value, place):
         if value != self.SUPPORTED or isinstance(value, bool):
-            shown = value if is_number(value) else describe(value)
-            place.error(f"unsupported format version {shown}; this version of Hoshin reads version {self.SUPPORTED}")
+            version = value if is_number(value) else describe(value)
+            place.error(f"unsupported format version {version}; this version of Hoshin reads version {self.SUPPORTED}")
             return INVALID
         return value
 

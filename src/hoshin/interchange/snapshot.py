@@ -1,4 +1,4 @@
-"""What the database already holds for an organization, read once before validating a file.
+"""Keys and edges that the database already contains for an organization, read once before validating a file.
 
 References in a file may point at entries that exist only in the database,
 and cycles are checked on the graph the database will hold after the

@@ -123,8 +123,8 @@ class _Converter:
                 self.report.add(key_line, path, "merge keys (<<) are not supported; write the fields out")
                 continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                shown = repr(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "a mapping or list"
-                self.report.add(key_line, path, f"field names must be text, not {shown}")
+                key_text = repr(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "a mapping or list"
+                self.report.add(key_line, path, f"field names must be text, not {key_text}")
                 continue
             key = key_node.value
             if key in result:

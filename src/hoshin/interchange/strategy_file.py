@@ -48,7 +48,7 @@ def import_strategy(source, *, actor=None, filename: str | None = None, dry_run:
     messages; by default the file's name. `actor` is the user the services
     authorize and record in the history (None for the command line). With
     `dry_run` the changes are made in a transaction that is rolled back,
-    so the result says what an import would do and nothing is written.
+    so the result reports what an import would do and nothing is written.
     """
     text, name = read_source(source, filename)
     report = ErrorReport(name)

@@ -47,7 +47,7 @@ class Plan:
 
 
 def is_complete(value) -> bool:
-    """Tell whether a value read from the file holds no rejected part at any depth."""
+    """Tell whether a value read from the file contains no rejected part at any depth."""
     if value is INVALID:
         return False
     if isinstance(value, dict):
@@ -186,7 +186,7 @@ class _Validator(Checks):
             return (cause, effect) if cause and effect else None
 
         links = self.unique(records(self.document["cause_effect"]), pair_of, "link", name="from",
-                            shown=lambda pair: " → ".join(pair))
+                            key_text=lambda pair: " → ".join(pair))
         active = {pair for pair, archived in self.snapshot.links.items() if not archived}
         new_archived = []
         for pair, record in links.items():

@@ -12,12 +12,12 @@ import re
 import yaml
 
 MAX_LINE = 120
-"""Longest line a one-line mapping may produce before it is written as a block."""
+"""Maximum length of the line of a one-line mapping; a longer mapping is written as a block."""
 
 _NO_WRAP = 10**9
 
-# Plain words that a YAML 1.2 reader takes for a number, boolean or null although
-# PyYAML (YAML 1.1) reads them as text; they are quoted so every reader agrees.
+# Plain words that PyYAML (YAML 1.1) reads as text but a YAML 1.2 reader takes for a
+# number, boolean or null. They are quoted so that every reader agrees.
 _YAML12_NON_TEXT = re.compile(
     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|(?:true|True|TRUE|false|False|FALSE|null|Null|NULL|~))$"
