@@ -3,8 +3,9 @@
 A page never looks up an object by its key alone. It goes through
 `organization_for` (the organization in the URL, only when the user is a
 member or a superuser) and then `scoped_get` (an object of that
-organization). An object of another organization is therefore a 404, the
-same as an object that does not exist, so ids and keys leak nothing.
+organization that the user may see). An object of another organization is
+therefore a 404, the same as an object that does not exist, so ids and
+keys leak nothing.
 """
 
 from django.db.models import Model, QuerySet
@@ -12,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from hoshin.accounts.models import Membership
-from hoshin.accounts.permissions import WRITE_ROLES
+from hoshin.accounts.visibility import filter_visible
 from hoshin.kpis.models import Kpi
 from hoshin.okrs.models import KeyResult, OkrObjective
 from hoshin.organizations.models import Cycle, Organization, Perspective, StrategicObjective, Unit
@@ -43,25 +44,22 @@ def organization_for(user, key: str) -> Organization:
     return get_object_or_404(user_organizations(user), key=key)
 
 
-def scoped_get(organization: Organization, model_or_queryset, **lookup) -> Model:
-    """Return the object matching `lookup` inside `organization`, or raise 404."""
+def visible(request, queryset: QuerySet) -> QuerySet:
+    """Narrow `queryset` to the rows of the request's organization that its user may see."""
+    return filter_visible(request.user, request.organization, queryset)
+
+
+def scoped_get(request, model_or_queryset, **lookup) -> Model:
+    """Return the object matching `lookup` in the request's organization, or raise 404.
+
+    In a restricted organization an object of a unit the user may not see
+    is a 404 as well.
+    """
     queryset = model_or_queryset if isinstance(model_or_queryset, QuerySet) else model_or_queryset._default_manager.all()
     path = ORGANIZATION_PATHS.get(queryset.model)
     if path is None:
         raise Http404(f"{queryset.model.__name__} is not a page object")
-    return get_object_or_404(queryset, **{path: organization}, **lookup)
-
-
-def can_write(user, organization: Organization) -> bool:
-    """Tell whether `user` has a role that may change data in `organization`.
-
-    The services decide for real (`hoshin.accounts.permissions.authorize`);
-    pages use this only to hide forms that would be rejected.
-    """
-    if user.is_superuser:
-        return True
-    roles = Membership.objects.filter(user=user, organization=organization).values_list("role", flat=True)
-    return bool(set(roles) & WRITE_ROLES)
+    return get_object_or_404(visible(request, queryset.filter(**{path: request.organization})), **lookup)
 
 
 def home_unit(user, organization: Organization) -> Unit | None:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hoshin.accounts.permissions import is_allowed
 from hoshin.core.errors import PermissionDenied, ValidationFailed
 from hoshin.okrs.models import Alignment, KeyResult
 from hoshin.okrs.services import record_check_in
@@ -79,7 +80,8 @@ def parse_and_save(request, key_result) -> tuple[dict, object]:
 def key_result_context(request, organization, key_result, report, *, errors=None, values=None, form_open=False):
     fresh = next(item for item in key_results_with_last_check_in([key_result.objective]) if item.pk == key_result.pk)
     kr = key_result_data(fresh, report, organization)
-    kr["editable"] = True
+    kr["editable"] = is_allowed(request.user, "check_in", organization, unit=key_result.objective.unit_id,
+                                owner=key_result.owner_id)
     return {
         "organization": {"key": organization.key},
         "okr_key": key_result.objective.key,
@@ -93,7 +95,7 @@ def key_result_context(request, organization, key_result, report, *, errors=None
 @organization_page
 def check_in(request, organization, okr_key: str, kr_key: str):
     key_result = scoped_get(
-        organization,
+        request,
         KeyResult.objects.select_related("objective__cycle", "objective__unit", "objective__organization", "source_kpi"),
         objective__key=okr_key, key=kr_key,
     )

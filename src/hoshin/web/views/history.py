@@ -13,8 +13,9 @@ from hoshin.web.history import history_entries
 from hoshin.web.pages import organization_data, organization_page, respond
 
 
-def _objective(organization, key):
-    objective = scoped_get(organization, StrategicObjective, key=key)
+def _objective(request, key):
+    organization = request.organization
+    objective = scoped_get(request, StrategicObjective, key=key)
     querysets = [
         StrategicObjective.history.filter(id=objective.pk),
         StrategicKpi.history.filter(objective_id=objective.pk),
@@ -24,14 +25,16 @@ def _objective(organization, key):
     return objective, reverse("strategic-objective", args=[organization.key, key]), querysets
 
 
-def _kpi(organization, key):
-    kpi = scoped_get(organization, Kpi, key=key)
+def _kpi(request, key):
+    organization = request.organization
+    kpi = scoped_get(request, Kpi, key=key)
     querysets = [Kpi.history.filter(id=kpi.pk), KpiTarget.history.filter(kpi_id=kpi.pk)]
     return kpi, reverse("kpi", args=[organization.key, key]), querysets
 
 
-def _okr(organization, key):
-    okr = scoped_get(organization, OkrObjective.objects.select_related("unit", "cycle"), key=key)
+def _okr(request, key):
+    organization = request.organization
+    okr = scoped_get(request, OkrObjective.objects.select_related("unit", "cycle"), key=key)
     querysets = [
         OkrObjective.history.filter(id=okr.pk),
         Alignment.history.filter(objective_id=okr.pk),
@@ -61,14 +64,14 @@ def history(request, organization, kind: str, key: str):
     if kind not in KINDS:
         raise Http404(f"No history for {kind!r}.")
     label, load = KINDS[kind]
-    obj, back_url, querysets = load(organization, key)
+    obj, back_url, querysets = load(request, key)
     return respond(request, "web/history.html", history_data(organization, label, obj, back_url, querysets))
 
 
 @organization_page
 def key_result_history(request, organization, okr_key: str, kr_key: str):
     key_result = scoped_get(
-        organization, KeyResult.objects.select_related("objective__unit", "objective__cycle"),
+        request, KeyResult.objects.select_related("objective__unit", "objective__cycle"),
         objective__key=okr_key, key=kr_key,
     )
     okr = key_result.objective

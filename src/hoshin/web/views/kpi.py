@@ -8,7 +8,7 @@ from hoshin.core.errors import ValidationFailed
 from hoshin.kpis.models import Kpi, KpiTarget, Measurement
 from hoshin.okrs.models import KeyResult
 from hoshin.organizations.models import StrategicObjective
-from hoshin.web.access import scoped_get
+from hoshin.web.access import scoped_get, visible
 from hoshin.web.cascade import kpi_data, scored
 from hoshin.web.history import history_entries
 from hoshin.web.kpi_series import FREQUENCIES, SeriesRequest, coarser_or_equal, kpi_series, thresholds_apply
@@ -62,10 +62,10 @@ def definition_data(kpi: Kpi) -> dict:
     }
 
 
-def feeds_data(kpi: Kpi, report, organization) -> dict:
-    """Return what the KPI feeds: strategic objectives it measures and key results it is the source of."""
+def feeds_data(request, kpi: Kpi, report, organization) -> dict:
+    """Return what the KPI feeds: strategic objectives it measures and the visible key results it is the source of."""
     objectives = StrategicObjective.objects.filter(kpi_links__kpi=kpi, archived=False).distinct()
-    key_results = KeyResult.objects.filter(source_kpi=kpi, archived=False).select_related(
+    key_results = visible(request, KeyResult.objects.filter(source_kpi=kpi, archived=False)).select_related(
         "objective__unit", "objective__cycle"
     )
     return {
@@ -95,7 +95,7 @@ def feeds_data(kpi: Kpi, report, organization) -> dict:
 
 @organization_page
 def kpi_page(request, organization, key: str):
-    kpi = scoped_get(organization, Kpi.objects.select_related("unit", "organization"), key=key)
+    kpi = scoped_get(request, Kpi.objects.select_related("unit", "organization"), key=key)
     as_of = as_of_from(request, organization)
     segments = sorted(Measurement.objects.filter(kpi=kpi).exclude(segment="").values_list("segment", flat=True).distinct())
     chart = series_request(request, kpi, segments)
@@ -126,7 +126,7 @@ def kpi_page(request, organization, key: str):
             {"period": target.period, "start": target.start, "end": target.end, "value": target.value}
             for target in targets
         ],
-        "feeds": feeds_data(kpi, report, organization),
+        "feeds": feeds_data(request, kpi, report, organization),
         "history": history[:20],
     }
     return respond(request, "web/kpi.html", data)

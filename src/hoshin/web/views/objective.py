@@ -6,27 +6,26 @@ from django.urls import reverse
 
 from hoshin.okrs.models import Alignment, OkrObjective
 from hoshin.organizations.models import CauseEffectLink, Cycle, StrategicObjective
-from hoshin.web.access import scoped_get
+from hoshin.web.access import scoped_get, visible
 from hoshin.web.cascade import key_results_with_last_check_in, kpi_data, okr_objective_data, scored
 from hoshin.web.pages import as_of_from, organization_data, organization_page, respond
 from hoshin.web.report import score_report
 
 
-def aligned_okr_objectives(objective: StrategicObjective) -> list[OkrObjective]:
+def aligned_okr_objectives(request, objective: StrategicObjective) -> list[OkrObjective]:
     """Return the active OKR objectives that serve `objective`, directly or through parent OKR objectives.
 
-    Parents come before the objectives that serve them. One query for the
-    direct ones and one for all parent alignments of the organization.
+    Parents come before the objectives that serve them. Only objectives the
+    user may see are listed. One query for the direct ones and one for all
+    parent alignments of the organization.
     """
-    direct = list(
-        OkrObjective.objects.filter(alignments__strategic_objective=objective, archived=False)
-        .select_related("unit", "cycle")
-        .distinct()
-    )
+    direct = list(visible(request, OkrObjective.objects.filter(alignments__strategic_objective=objective, archived=False))
+                  .select_related("unit", "cycle")
+                  .distinct())
     children_of = defaultdict(list)
-    for alignment in Alignment.objects.filter(
+    for alignment in visible(request, Alignment.objects.filter(
         parent__organization=objective.organization, objective__archived=False
-    ).select_related("objective__unit", "objective__cycle"):
+    )).select_related("objective__unit", "objective__cycle"):
         children_of[alignment.parent_id].append(alignment.objective)
 
     ordered, seen = [], set()
@@ -46,7 +45,7 @@ def selected_cycle(request, organization, okr_objectives, as_of) -> Cycle | None
     cycles = {okr.cycle.key: okr.cycle for okr in okr_objectives}
     picked = request.GET.get("cycle")
     if picked:
-        return scoped_get(organization, Cycle, key=picked)
+        return scoped_get(request, Cycle, key=picked)
     running = [cycle for cycle in cycles.values() if cycle.start <= as_of <= cycle.end]
     if running:
         return min(running, key=lambda cycle: cycle.end - cycle.start)
@@ -74,12 +73,12 @@ def link_data(link: CauseEffectLink, other: StrategicObjective, report, organiza
 
 @organization_page
 def strategic_objective(request, organization, key: str):
-    objective = scoped_get(organization, StrategicObjective.objects.select_related("perspective", "unit"), key=key)
+    objective = scoped_get(request, StrategicObjective.objects.select_related("perspective", "unit"), key=key)
     as_of = as_of_from(request, organization)
     report = score_report(organization, as_of)
 
     kpis = [link.kpi for link in objective.kpi_links.select_related("kpi").filter(kpi__archived=False)]
-    okr_objectives = aligned_okr_objectives(objective)
+    okr_objectives = aligned_okr_objectives(request, objective)
     cycle = selected_cycle(request, organization, okr_objectives, as_of)
     in_cycle = [okr for okr in okr_objectives if cycle is not None and okr.cycle_id == cycle.pk]
     key_results = defaultdict(list)

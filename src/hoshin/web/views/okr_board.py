@@ -1,5 +1,6 @@
 """A unit's OKR board for one cycle: objectives, key results, progress and check-ins."""
 
+import functools
 from collections import defaultdict
 
 from django.http import Http404
@@ -7,9 +8,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hoshin.accounts.permissions import is_allowed
 from hoshin.okrs.models import Alignment, OkrObjective
 from hoshin.organizations.models import Cycle, Unit
-from hoshin.web.access import can_write, home_unit, scoped_get
+from hoshin.web.access import home_unit, scoped_get, visible
 from hoshin.web.cascade import key_results_with_last_check_in, okr_objective_data, scored
 from hoshin.web.pages import as_of_from, organization_data, organization_page, respond, today_for
 from hoshin.web.report import score_report
@@ -40,7 +42,7 @@ def board_cycle(request, organization, today) -> tuple[Cycle | None, list[Cycle]
     cycles = list(Cycle.objects.filter(organization=organization).order_by("-start", "key"))
     picked = request.GET.get("cycle")
     if picked:
-        return scoped_get(organization, Cycle, key=picked), cycles
+        return scoped_get(request, Cycle, key=picked), cycles
     return default_cycle(cycles, today), cycles
 
 
@@ -77,7 +79,7 @@ def board_data(request, organization, unit: Unit) -> dict:
     okr_objectives = []
     if cycle is not None:
         okr_objectives = list(
-            OkrObjective.objects.filter(organization=organization, unit=unit, cycle=cycle, archived=False)
+            visible(request, OkrObjective.objects.filter(organization=organization, unit=unit, cycle=cycle, archived=False))
             .select_related("unit", "cycle")
             .order_by("position", "key")
         )
@@ -88,14 +90,15 @@ def board_data(request, organization, unit: Unit) -> dict:
     for key_result in key_results_with_last_check_in(okr_objectives):
         key_results[key_result.objective_id].append(key_result)
     targets = alignment_targets(okr_objectives, organization)
-    # TODO: decide per key result with the unit-scoped permission rule; the role alone allows more than the service does.
-    editable = not read_only and can_write(request.user, organization)
+    may_check_in = functools.cache(
+        lambda unit_id, owner_id: is_allowed(request.user, "check_in", organization, unit=unit_id, owner=owner_id)
+    )
     okrs = []
     for okr in okr_objectives:
         item = okr_objective_data(okr, key_results[okr.pk], report, organization)
         item["aligned_to"] = targets[okr.pk]
-        for kr_item in item["key_results"]:
-            kr_item["editable"] = editable
+        for kr_item, key_result in zip(item["key_results"], key_results[okr.pk], strict=True):
+            kr_item["editable"] = not read_only and may_check_in(okr.unit_id, key_result.owner_id)
         okrs.append(item)
 
     served = {target["key"]: target for items in targets.values() for target in items if target["kind"] == "strategic_objective"}
@@ -128,7 +131,7 @@ def board_data(request, organization, unit: Unit) -> dict:
 def okr_board(request, organization, unit_key: str | None = None):
     picked = request.GET.get("unit")
     if picked and picked != unit_key:
-        unit = scoped_get(organization, Unit, key=picked)
+        unit = scoped_get(request, Unit, key=picked)
         query = request.GET.copy()
         del query["unit"]
         name = "okr-board-json" if request.path.endswith(".json") else "okr-board"
@@ -139,5 +142,5 @@ def okr_board(request, organization, unit_key: str | None = None):
         if unit is None:
             raise Http404("The organization has no units.")
     else:
-        unit = scoped_get(organization, Unit, key=unit_key)
+        unit = scoped_get(request, Unit, key=unit_key)
     return respond(request, "web/okr_board.html", board_data(request, organization, unit))
