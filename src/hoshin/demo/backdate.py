@@ -1,46 +1,43 @@
-"""Backdate the history of a freshly loaded demo organization to its first day of data.
+"""Date the history of a demo organization from its first day of data.
 
 Scoring as of a past day reads the definitions from their history tables,
 and a demo imported today would have no definitions before today: every
-earlier day of its two simulated years would score as empty. Moving the
-history rows of the new organization's definitions to the first simulated
-day makes the strategy look as if it had existed while its data was
-measured. Check-ins are dated when they were entered.
+earlier day of its two simulated years would score as empty. Inside
+`history_dated(moment)` every new history row gets `moment` as its date, or
+the time a check-in was entered, so the strategy reads as if it had existed
+while its data was measured. History stays append-only: the rows are
+written with that date, never changed afterwards.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from django.db.models import F
+from simple_history.signals import pre_create_historical_record
 
-from hoshin.kpis.models import Kpi, KpiTarget
-from hoshin.okrs.models import Alignment, CheckIn, KeyResult, OkrObjective
-from hoshin.organizations.models import (
-    CauseEffectLink,
-    Organization,
-    Perspective,
-    StrategicKpi,
-    StrategicObjective,
-    Unit,
-)
+from hoshin.okrs.models import CheckIn
+
+DISPATCH_UID = "hoshin-demo-history-dated"
 
 
-def backdate_history(organization: Organization, first_day: dt.date) -> None:
-    """Date every history row of `organization`'s definitions at the start of `first_day` in its time zone."""
-    moment = dt.datetime.combine(first_day, dt.time(), tzinfo=ZoneInfo(organization.time_zone))
-    org_id = organization.pk
-    kpi_ids = list(Kpi.objects.filter(organization_id=org_id).values_list("pk", flat=True))
-    objective_ids = list(StrategicObjective.objects.filter(organization_id=org_id).values_list("pk", flat=True))
-    okr_ids = list(OkrObjective.objects.filter(organization_id=org_id).values_list("pk", flat=True))
-    key_result_ids = list(KeyResult.objects.filter(objective_id__in=okr_ids).values_list("pk", flat=True))
+@contextmanager
+def history_dated(moment: dt.datetime) -> Iterator[None]:
+    """Date the history rows written by this thread inside the block at `moment`."""
+    thread = threading.get_ident()
 
-    Organization.history.filter(id=org_id).update(history_date=moment)
-    for model in (Unit, Perspective, StrategicObjective, CauseEffectLink, Kpi, OkrObjective):
-        model.history.filter(organization_id=org_id).update(history_date=moment)
-    StrategicKpi.history.filter(objective_id__in=objective_ids).update(history_date=moment)
-    KpiTarget.history.filter(kpi_id__in=kpi_ids).update(history_date=moment)
-    Alignment.history.filter(objective_id__in=okr_ids).update(history_date=moment)
-    KeyResult.history.filter(objective_id__in=okr_ids).update(history_date=moment)
-    CheckIn.history.filter(key_result_id__in=key_result_ids).update(history_date=F("entered_at"))
+    def set_date(sender, instance, history_instance, **kwargs) -> None:
+        if threading.get_ident() != thread:
+            return
+        if isinstance(instance, CheckIn):
+            history_instance.history_date = instance.entered_at
+        else:
+            history_instance.history_date = moment
+
+    pre_create_historical_record.connect(set_date, weak=False, dispatch_uid=DISPATCH_UID)
+    try:
+        yield
+    finally:
+        pre_create_historical_record.disconnect(dispatch_uid=DISPATCH_UID)

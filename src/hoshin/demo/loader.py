@@ -2,9 +2,9 @@
 
 Each organization is loaded in one transaction. The previous copy (found
 by its key) is removed, the strategy file is imported, then measurements,
-check-ins and demo users are added, and the history of the definitions is
-dated back to the first day of data. Loading again therefore replaces an
-organization instead of duplicating it.
+check-ins and demo users are added. The history rows of the imported
+definitions are dated on the first day of data (see `backdate`). Loading
+again therefore replaces an organization instead of duplicating it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoshin.demo import public_data
-from hoshin.demo.backdate import backdate_history
+from hoshin.demo.backdate import history_dated
 from hoshin.demo.checkins import CheckInPlan, plan_check_ins
 from hoshin.demo.simulator import KpiSeries, load_scenario, simulate
 from hoshin.demo.strategies import PUBLIC_DATA, RenderedStrategy, render_strategy
@@ -118,16 +118,22 @@ def load_simulated(name: str, *, seed: int, today: dt.date) -> LoadResult:
 
     with transaction.atomic():
         remove_organization(rendered.data["organization"]["key"])
-        organization = import_demo_strategy(rendered)
+        with history_dated(start_of_day(simulation.first_day, rendered)):
+            organization = import_demo_strategy(rendered)
+            check_ins = record_check_ins(organization, plans)
         kpis = {kpi.key: kpi for kpi in organization.kpis.all()}
         rows = {kpis[key]: simulated_rows(kpi_series) for key, kpi_series in simulation.series.items()}
         measurements = load_measurements(rows, source=SIMULATOR_SOURCE)
-        check_ins = record_check_ins(organization, plans)
-        backdate_history(organization, simulation.first_day)
         logins = ensure_members(organization, OPERATIONAL_UNITS[name])
 
     return LoadResult(organization.key, organization.name, len(kpis), measurements, check_ins,
                       time.perf_counter() - started, logins, organization_truth(rendered.data, simulation))
+
+
+def start_of_day(day: dt.date, rendered: RenderedStrategy) -> dt.datetime:
+    """Return midnight at the start of `day` in the organization's time zone."""
+    zone = ZoneInfo(rendered.data["organization"].get("time_zone", "UTC"))
+    return dt.datetime.combine(day, dt.time(), tzinfo=zone)
 
 
 def simulated_rows(kpi_series: KpiSeries) -> list[MeasurementRow]:
@@ -168,7 +174,8 @@ def load_public_data(folder: Path) -> LoadResult:
 
     with transaction.atomic():
         remove_organization(rendered.data["organization"]["key"])
-        organization = import_demo_strategy(rendered)
+        with history_dated(start_of_day(min(row.day for row in volumes), rendered)):
+            organization = import_demo_strategy(rendered)
         kpis = {kpi.key: kpi for kpi in organization.kpis.all()}
         measurements = load_measurements(
             {kpis["building-b120-electricity"]: [MeasurementRow(day, kwh) for day, kwh in sorted(energy.items())]},
@@ -186,7 +193,6 @@ def load_public_data(folder: Path) -> LoadResult:
             ]},
             source=public_data.AE_FILE,
         )
-        backdate_history(organization, min(row.day for row in volumes))
         logins = ensure_members(organization, OPERATIONAL_UNITS[PUBLIC_DATA])
 
     return LoadResult(organization.key, organization.name, len(kpis), measurements, 0,
