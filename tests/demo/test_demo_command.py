@@ -226,6 +226,13 @@ def test_reload_same_seed_identical(demo, tmp_path):
     assert Membership.objects.filter(organization__key="industry").count() == 5
 
 
+def test_missing_public_folder_skips(demo, tmp_path, monkeypatch):
+    monkeypatch.setenv(public_data.REAL_INPUTS_ENV, str(tmp_path / "absent"))
+    output = run_demo("--org", PUBLIC_DATA)
+    assert f"Skipped Public data: folder {tmp_path / 'absent'} not found" in output
+    assert "Loaded 0 organizations" in output
+
+
 def test_invalid_today_is_rejected():
     with pytest.raises(CommandError, match="not a date"):
         call_command("demo", "--today", "20-05-2025")

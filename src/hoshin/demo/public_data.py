@@ -29,7 +29,7 @@ MISSING_ZERO_RUN_HOURS = 24
 
 
 def real_inputs_dir() -> Path:
-    """Return the folder of public data files: $HOSHIN_REAL_INPUTS, else ../shared/real-inputs next to the repository."""
+    """Return the folder of public data files named by $HOSHIN_REAL_INPUTS, or else the default one beside the repository."""
     configured = os.environ.get(REAL_INPUTS_ENV)
     if configured:
         return Path(configured)

@@ -40,8 +40,9 @@ class Command(BaseCommand):
                             help="Last day of the simulated data, which also places the OKRs in the current and "
                                  "previous fiscal quarter (default: today).")
         parser.add_argument("--skip-real", action="store_true",
-                            help=f"Do not load the Public data organization from the files in "
-                                 f"${public_data.REAL_INPUTS_ENV} (default ../shared/real-inputs).")
+                            help=f"Do not load the Public data organization from the public data files in "
+                                 f"{public_data.real_inputs_dir()} (set {public_data.REAL_INPUTS_ENV} to read "
+                                 f"another folder).")
         parser.add_argument("--org", action="append", choices=[*SIMULATED, PUBLIC_DATA], metavar="KEY",
                             help="Load only this organization; repeat for several "
                                  f"({', '.join([*SIMULATED, PUBLIC_DATA])}).")
