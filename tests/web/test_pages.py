@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from hoshin.kpis import services as kpi_services
+
 
 def page_urls(strategy):
     return {
@@ -61,3 +63,26 @@ def test_outsider_gets_404(outsider_client, strategy, name, content):
     response = outsider_client.get(reverse(name, args=page_urls(strategy)[name]))
 
     assert response.status_code == 404
+
+
+def test_portuguese_labels_and_number_formats(member_client, strategy):
+    kpi_services.set_kpi_target(None, strategy["kpi"], period="2026-Q1", value=2500.75)
+
+    response = member_client.get(reverse("kpi", args=["acme", "repurchase-rate"]), HTTP_ACCEPT_LANGUAGE="pt-BR")
+
+    html = response.content.decode()
+    assert '<html lang="pt-br">' in html
+    assert "Medições" in html
+    assert "O que este KPI alimenta" in html
+    assert "1.234,5" in html
+    assert "2.500,75" in html
+    assert "01/01/2026" in html
+    assert "31/03/2026" in html
+
+
+def test_spanish_labels(member_client, strategy):
+    response = member_client.get(reverse("org-home", args=["acme"]), HTTP_ACCEPT_LANGUAGE="es")
+
+    html = response.content.decode()
+    assert "Objetivo estratégico" in html
+    assert "OKR alineados" in html

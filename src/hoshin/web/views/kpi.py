@@ -28,8 +28,8 @@ def series_request(request, kpi: Kpi, segments: list[str]) -> SeriesRequest:
         )
     if not coarser_or_equal(frequency, kpi.frequency):
         raise ValidationFailed(
-            _("%(kpi)s is measured %(frequency)s, so its chart cannot show shorter periods.")
-            % {"kpi": kpi.name, "frequency": kpi.get_frequency_display().lower()},
+            _("The chart of %(kpi)s cannot show periods shorter than its frequency (%(frequency)s).")
+            % {"kpi": kpi.name, "frequency": kpi.get_frequency_display()},
             field="period",
         )
     segment = request.GET.get("segment", ALL_SEGMENTS)
