@@ -60,6 +60,16 @@ def test_example_creates_everything(example_path):
     assert list(CheckIn.objects.order_by("measured_on").values_list("done", "confidence")) == [(False, 6), (True, 10)]
 
 
+def test_source_may_be_path_text_or_file(example_path, example_text):
+    assert import_strategy(str(example_path), dry_run=True).filename == "industry.yaml"
+    assert import_strategy(example_text, dry_run=True).filename == "<string>"
+    with example_path.open(encoding="utf-8") as stream:
+        assert import_strategy(stream, dry_run=True).summary() == (
+            "industry.yaml: 25 created, 0 updated, 0 unchanged (dry run, nothing written)")
+    with pytest.raises(FileNotFoundError):
+        import_strategy("missing.yaml")
+
+
 def test_reimport_changes_nothing(example_path):
     import_strategy(example_path)
     before, history_before = dump_database(), history_row_count()

@@ -36,13 +36,16 @@ class YamlList(list):
 def read_source(source, filename: str | None = None) -> tuple[str, str]:
     """Return the text of `source` and the file name to show in messages.
 
-    `source` is a `pathlib.Path`, a string naming an existing file, a file
-    object, bytes, or the YAML text itself.
+    `source` is a `pathlib.Path`, a file object, bytes, or a string. A
+    string is a path when it is one line that names an existing file or
+    ends in .yaml or .yml (a missing file then raises FileNotFoundError);
+    any other string is the YAML text itself.
     """
     if hasattr(source, "read"):
         text = source.read()
-        name = filename or getattr(source, "name", None) or "<string>"
-    elif isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and Path(source).is_file()):
+        stream_name = getattr(source, "name", None)
+        name = filename or (Path(stream_name).name if isinstance(stream_name, str) else "<string>")
+    elif isinstance(source, Path) or (isinstance(source, str) and _names_file(source)):
         path = Path(source)
         text = path.read_bytes()
         name = filename or path.name
@@ -56,6 +59,12 @@ def read_source(source, filename: str | None = None) -> tuple[str, str]:
             line = text[:exc.start].count(b"\n") + 1
             raise StrategyFileError([LocatedError(line, "", "the file is not UTF-8 text", str(name))]) from exc
     return text, str(name)
+
+
+def _names_file(text: str) -> bool:
+    if "\n" in text:
+        return False
+    return text.endswith((".yaml", ".yml")) or Path(text).is_file()
 
 
 def load_yaml(text: str, report: ErrorReport):
