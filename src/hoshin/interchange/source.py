@@ -37,9 +37,9 @@ def read_source(source, filename: str | None = None) -> tuple[str, str]:
     """Return the text of `source` and the file name to show in messages.
 
     `source` is a `pathlib.Path`, a file object, bytes, or a string. A
-    string is a path when it is one line that names an existing file or
-    ends in .yaml or .yml (a missing file then raises FileNotFoundError);
-    any other string is the YAML text itself.
+    one-line string that names an existing file or ends in .yaml or .yml is
+    a path, so a missing file raises FileNotFoundError. Any other string is
+    the YAML text itself.
     """
     if hasattr(source, "read"):
         text = source.read()
