@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "hoshin.kpis",
     "hoshin.okrs",
     "hoshin.accounts",
+    "hoshin.audit",
     "hoshin.interchange",
     "hoshin.demo",
     "hoshin.scoring",
@@ -135,6 +136,11 @@ EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if not PRODUCTION else "django.core.mail.backends.smtp.EmailBackend",
 )
+
+# Database triggers that reject UPDATE and DELETE on history tables, installed
+# by `migrate`. Off by default in development so test fixtures may rewrite
+# history dates; the ORM guard against changing history rows is always on.
+AUDIT_DATABASE_GUARD = env_bool("HOSHIN_AUDIT_DATABASE_GUARD", PRODUCTION)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
