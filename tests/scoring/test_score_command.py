@@ -14,17 +14,18 @@ from hoshin.scoring.service import score_organization
 UTC = dt.timezone.utc
 
 
-def backdate_history(moment):
-    """Pretend every definition written so far was written at `moment`, so past dates can be scored."""
-    from django.apps import apps
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the moment that history rows and check-ins are stamped with."""
+    from django.utils import timezone
 
-    for model in apps.get_models():
-        if model.__name__.startswith("Historical"):
-            model.objects.update(history_date=moment)
+    moment = {"now": dt.datetime(2025, 12, 1, tzinfo=UTC)}
+    monkeypatch.setattr(timezone, "now", lambda: moment["now"])
+    return moment
 
 
 @pytest.fixture
-def strategy(org, q1_2026):
+def strategy(clock, org, q1_2026):
     company = org.units.get(key="company")
     loyalty = org_services.create_strategic_objective(
         None, org, key="loyalty", name="Customer loyalty", perspective=org.perspectives.get(key="customer"), unit=company)
@@ -44,7 +45,7 @@ def strategy(org, q1_2026):
     org_services.set_strategic_kpis(None, loyalty, [stockouts])
     kpi_services.record_measurement(None, stockouts, day=dt.date(2026, 2, 14), value=25)
     kpi_services.record_measurement(None, stockouts, day=dt.date(2026, 2, 15), value=20)
-    backdate_history(dt.datetime(2025, 12, 1, tzinfo=UTC))
+    clock["now"] = dt.datetime(2026, 2, 16, tzinfo=UTC)
     return okr
 
 
@@ -80,11 +81,12 @@ def test_json_fields_for_every_kind(strategy, org):
     assert strategic["perspective"] == "customer"
 
 
-def test_as_of_uses_target_valid_then(strategy, org, owner):
+def test_as_of_uses_target_valid_then(strategy, org, owner, clock):
     kr = strategy.key_results.get(key="kr-up")
+    clock["now"] = dt.datetime(2026, 2, 20, tzinfo=UTC)
     okr_services.update_key_result(owner, kr, target=80, reason="scope cut")
 
-    now = {item["key"]: item for item in _document(org, dt.date.today().isoformat())["key_results"]}
+    now = {item["key"]: item for item in _document(org, "2026-02-20")["key_results"]}
     before = {item["key"]: item for item in _document(org, "2026-02-15")["key_results"]}
 
     assert now["kr-up"]["progress_raw"] == pytest.approx(0.625)
