@@ -119,3 +119,14 @@ def test_outsider_cannot_record_measurement(nps, outsider):
         services.record_measurement(outsider, nps, day=dt.date(2026, 1, 1), value=1)
 
     assert not Measurement.objects.exists()
+
+
+def test_weekly_target_follows_week_start(org):
+    org.week_start = 6
+    org.save(update_fields=["week_start"])
+    kpi = services.create_kpi(None, org, key="visits", name="Visits", unit=org.units.first(), frequency="weekly")
+
+    target = services.set_kpi_target(None, kpi, period="2026-W11", value=10)
+
+    assert target.start.weekday() == 6
+    assert (target.end - target.start).days == 6

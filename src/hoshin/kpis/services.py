@@ -90,7 +90,8 @@ def set_kpi_target(actor, kpi: Kpi, *, period: str, value: float, reason="") -> 
     authorize(actor, "change_kpi", kpi.organization, unit=kpi.unit)
     _check_finite({"value": value})
     try:
-        resolved = periods.parse_period_label(str(period), kpi.organization.fiscal_year_start_month)
+        organization = kpi.organization
+        resolved = periods.parse_period_label(str(period), organization.fiscal_year_start_month, organization.week_start)
     except ValueError as exc:
         raise ValidationFailed(
             _("%(period)s is not a period; write 2026, 2026-Q1, 2026-03, 2026-W11 or 2026-03-14.") % {"period": period},
