@@ -130,3 +130,12 @@ def test_weekly_target_follows_week_start(org):
 
     assert target.start.weekday() == 6
     assert (target.end - target.start).days == 6
+
+
+def test_delete_kpi_target_keeps_history(nps):
+    target = services.set_kpi_target(None, nps, period="2026", value=50)
+
+    services.delete_kpi_target(None, target, reason="KPI redefined")
+
+    assert not nps.targets.exists()
+    assert nps.targets.model.history.filter(history_type="-").get().history_change_reason == "KPI redefined"

@@ -152,3 +152,27 @@ def test_move_key_result_keeps_check_ins(org, q1_2026, key_result):
     assert KeyResult.objects.filter(key="repurchase-rate").count() == 1
     assert KeyResult.objects.get(key="repurchase-rate").objective == other
     assert key_result.check_ins.count() == 1
+
+
+def test_update_okr_objective_rejects_foreign_unit(objective, other_org):
+    with pytest.raises(ValidationFailed) as error:
+        services.update_okr_objective(None, objective, unit=other_org.units.first())
+
+    assert error.value.field == "unit"
+    objective.refresh_from_db()
+    assert objective.unit.organization_id == objective.organization_id
+
+
+def test_update_okr_objective_rollup_mode(objective):
+    services.update_okr_objective(None, objective, rollup_mode="min", reason="weakest link counts")
+
+    objective.refresh_from_db()
+    assert objective.rollup_mode == "min"
+    assert objective.history.first().history_change_reason == "weakest link counts"
+
+
+def test_delete_key_result_keeps_history(key_result):
+    services.delete_key_result(None, key_result, reason="duplicate")
+
+    assert not KeyResult.objects.filter(key="repurchase-rate").exists()
+    assert KeyResult.history.filter(history_type="-").get().history_change_reason == "duplicate"

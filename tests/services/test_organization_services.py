@@ -160,3 +160,53 @@ def test_outsider_cannot_create_unit(org, outsider):
         services.create_unit(outsider, org, key="evil", name="Evil")
 
     assert not Unit.objects.filter(key="evil").exists()
+
+
+def test_update_strategic_objective_weight_history(org, owner):
+    objective = _objective(org, "margin")
+
+    services.update_strategic_objective(owner, objective, weight=2.5, reason="board priority")
+
+    latest = objective.history.first()
+    assert (latest.weight, latest.history_change_reason) == (2.5, "board priority")
+    with pytest.raises(ValidationFailed):
+        services.update_strategic_objective(owner, objective, weight=-1)
+
+
+def test_set_strategic_kpis_replaces_list(org):
+    from hoshin.kpis import services as kpi_services
+
+    objective = _objective(org, "margin")
+    unit = org.units.first()
+    first, second = (kpi_services.create_kpi(None, org, key=k, name=k, unit=unit) for k in ("k1", "k2"))
+
+    assert services.set_strategic_kpis(None, objective, [first, (second, 2.0)]) is True
+    assert services.set_strategic_kpis(None, objective, [first, (second, 2.0)]) is False
+    assert services.set_strategic_kpis(None, objective, [second], reason="k1 retired") is True
+
+    assert list(objective.kpi_links.values_list("kpi__key", "weight")) == [("k2", 1.0)]
+    with pytest.raises(ValidationFailed):
+        services.set_strategic_kpis(None, objective, [second, second])
+
+
+def test_restoring_archived_link_rechecks_cycle(org):
+    a, b = _objective(org, "a"), _objective(org, "b")
+    old = services.create_link(None, org, cause=a, effect=b)
+    services.update_link(None, old, archived=True, reason="replaced")
+    services.create_link(None, org, cause=b, effect=a)
+
+    with pytest.raises(CycleRejected):
+        services.update_link(None, old, archived=False)
+
+    old.refresh_from_db()
+    assert old.archived is True
+
+
+def test_create_cycle_rejects_end_before_start(org):
+    import datetime as dt
+
+    with pytest.raises(ValidationFailed) as error:
+        services.create_cycle(None, org, key="sprint", start=dt.date(2026, 5, 1), end=dt.date(2026, 4, 1))
+
+    assert error.value.field == "end"
+    assert not org.cycles.filter(key="sprint").exists()
