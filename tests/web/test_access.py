@@ -1,6 +1,7 @@
 """Unit-scoped check-in rights and restricted visibility on the pages."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -64,3 +65,18 @@ def test_open_organization_shows_every_unit(teammate_client, team_okrs):
                                    {"cycle": team_okrs.key})
 
     assert sorted(okr["key"] for okr in response.json()["okr_objectives"]) == ["okr-t1", "okr-t2"]
+
+
+def test_scorecard_counts_only_visible_okrs(org, owner, teammate, team_okrs):
+    org.visibility = Visibility.RESTRICTED
+    org.save(update_fields=["visibility"])
+
+    def loyalty_count(user):
+        client = Client()
+        client.force_login(user)
+        home = client.get(reverse("org-home-json", args=["acme"])).json()
+        objectives = [objective for perspective in home["perspectives"] for objective in perspective["objectives"]]
+        return next(objective["okr_count"] for objective in objectives if objective["key"] == "loyalty")
+
+    assert loyalty_count(teammate) == 1
+    assert loyalty_count(owner) == 2

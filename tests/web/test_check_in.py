@@ -55,6 +55,7 @@ def test_htmx_check_in_saves_and_rerenders(member_client, owner, current, today)
     assert 'id="kr-now--lapsed"' in html
     assert "Progress 75%" in html
     assert 'id="okr-score-now" hx-swap-oob="true"' in html
+    assert 'id="okr-coverage-now" hx-swap-oob="true">1 of 2 key results with data' in html
     assert 'id="so-score-loyalty" hx-swap-oob="true"' in html
     assert "Check-in saved for Lapsed customers won back." in html
 

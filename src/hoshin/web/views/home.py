@@ -3,21 +3,24 @@
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from hoshin.accounts.visibility import visible_unit_ids
 from hoshin.organizations.models import Perspective, StrategicObjective
 from hoshin.web.cascade import scored
 from hoshin.web.pages import as_of_from, organization_data, organization_page, respond
 from hoshin.web.report import score_report
 
 
-def objectives_with_counts(organization, as_of):
+def objectives_with_counts(request, organization, as_of):
     """Return the active strategic objectives with the number of aligned OKRs (in cycles running on `as_of`) and KPIs.
 
-    One query, whatever the number of objectives.
+    Only OKRs of units the user may see are counted. One query for the
+    units and one for the objectives, whatever the number of objectives.
     """
     current_okr = Q(
         aligned_okrs__objective__archived=False,
         aligned_okrs__objective__cycle__start__lte=as_of,
         aligned_okrs__objective__cycle__end__gte=as_of,
+        aligned_okrs__objective__unit__in=visible_unit_ids(request.user, organization),
     )
     return (
         StrategicObjective.objects.filter(organization=organization, archived=False)
@@ -47,7 +50,7 @@ def home(request, organization):
     perspectives = list(Perspective.objects.filter(organization=organization, archived=False).order_by("position", "key"))
     by_perspective = {perspective.pk: [] for perspective in perspectives}
     scorecards = {}
-    for objective in objectives_with_counts(organization, as_of):
+    for objective in objectives_with_counts(request, organization, as_of):
         if objective.perspective_id not in by_perspective:
             continue
         scorecards[objective.unit.key] = objective.unit.name
