@@ -2,26 +2,23 @@
 
 Django's `bulk_create` builds a model instance per row, which costs more
 than the insert itself for the million-row files this module is written
-for. These helpers take plain tuples and run inside the caller's
-transaction.
+for. These helpers take an iterable of plain tuples, consumed once, and run
+inside the caller's transaction.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from django.db import connection
 
-BATCH_ROWS = 20_000
+# Django's SQLite cursor keeps every row of one executemany call in memory
+# (it peeks at the first row through itertools.tee), so rows go in batches.
+BATCH_ROWS = 50_000
 
 
-def _batches(rows: Iterable[tuple], size: int = BATCH_ROWS):
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _batches(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
+    iterator = iter(rows)
+    return iter(lambda: list(islice(iterator, BATCH_ROWS)), [])
 
 
 def insert_rows(table: str, columns: list[str], rows: Iterable[tuple]) -> None:

@@ -6,9 +6,7 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
-import polars as pl
-
-from hoshin.ingest.layout import KNOWN_NAMES, RECORD_SCHEMA, RecordBuilder, resolve_plan, wanted_names
+from hoshin.ingest.layout import KNOWN_NAMES, RecordBuilder, resolve_plan, wanted_names
 from hoshin.ingest.options import IngestOptions
 from hoshin.ingest.readers import RowError, normalize_name, read_table
 from hoshin.ingest.service import IngestReport, ingest
@@ -44,8 +42,7 @@ def ingest_file(organization, path: str | Path, options: IngestOptions, *, actor
             progress(table.progress(), rows_read)
     errors.extend(table.errors)
     rows_read += len({error.line for error in table.errors})
-    records = pl.concat(parts) if parts else pl.DataFrame(schema=RECORD_SCHEMA)
-    report = ingest(organization, records, actor=actor, source=f"file:{path.name}", skip_invalid=options.skip_invalid,
+    report = ingest(organization, parts, actor=actor, source=f"file:{path.name}", skip_invalid=options.skip_invalid,
                     dry_run=options.dry_run, errors=errors, rows_read=rows_read, not_applicable=not_applicable)
     report.columns = [column.label for column in table.columns]
     return report

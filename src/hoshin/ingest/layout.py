@@ -29,7 +29,13 @@ from django.utils.translation import gettext as _
 
 from hoshin.core.errors import ValidationFailed
 from hoshin.ingest.dates import DateFormat, parse_date, parse_date_column, resolve_date_format
-from hoshin.ingest.numbers import NOT_APPLICABLE, NumberFormat, detect_number_format, number_format, parse_numbers
+from hoshin.ingest.numbers import (
+    NOT_APPLICABLE,
+    NumberFormat,
+    detect_number_format,
+    number_format,
+    parse_number_column,
+)
 from hoshin.ingest.options import IngestOptions
 from hoshin.ingest.readers import Column, RowError, normalize_name
 
@@ -301,14 +307,15 @@ class RecordBuilder:
     def _number(self, frame: pl.DataFrame, column: Column, errors: list, apply_missing: bool) -> pl.DataFrame:
         """Parse one column into `number`, `percent` and `not_applicable`, recording invalid cells."""
         name = f"c{column.index}"
-        parsed = parse_numbers(pl.col(name), self.number_format, self.missing_tokens if apply_missing else ())
+        parsed = parse_number_column(frame[name], self.number_format, self.missing_tokens if apply_missing else ())
         typed = pl.col(f"{name}:num") if f"{name}:num" in frame.columns else pl.lit(None, dtype=pl.Float64)
-        result = frame.select(
-            "line", pl.col(name).alias("text"),
-            number=pl.coalesce(typed, parsed["value"]),
-            percent=parsed["percent"],
-            not_applicable=parsed["not_applicable"] & typed.is_null(),
-            invalid=parsed["invalid"] & typed.is_null(),
+        result = pl.concat([frame.select("line", pl.col(name).alias("text"), typed.alias("typed")), parsed],
+                           how="horizontal").select(
+            "line", "text",
+            number=pl.coalesce("typed", "value"),
+            percent="percent",
+            not_applicable=pl.col("not_applicable") & pl.col("typed").is_null(),
+            invalid=pl.col("invalid") & pl.col("typed").is_null(),
         )
         for line, text in result.filter("invalid").select("line", "text").iter_rows():
             errors.append((line, column.label, _('"%(text)s" is not a number in %(format)s')

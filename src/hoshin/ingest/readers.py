@@ -15,6 +15,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import os
 import re
 import unicodedata
@@ -163,10 +164,43 @@ def build_columns(header: list[str], above: list[str] | None, merged: list[tuple
 
 
 def _text_rows_to_frame(lines: list[int], rows: list[list[str]], width: int) -> pl.DataFrame:
+    """Build a chunk from rows of `width` cells, without the blank ones."""
     data: dict[str, list] = {"line": lines}
     for index in range(width):
-        data[f"c{index}"] = [row[index] if index < len(row) else None for row in rows]
-    return pl.DataFrame(data, schema={"line": pl.Int64, **{f"c{index}": pl.Utf8 for index in range(width)}})
+        data[f"c{index}"] = [row[index] for row in rows]
+    frame = pl.DataFrame(data, schema={"line": pl.Int64, **{f"c{index}": pl.Utf8 for index in range(width)}})
+    return frame.filter(pl.any_horizontal([pl.col(f"c{index}").str.strip_chars() != "" for index in range(width)]))
+
+
+def _line_numbers(rows: list[list[str]], first_line: int, last_line: int) -> list[int]:
+    """Return the line on which each row ends; a quoted cell with line breaks makes a row span several lines."""
+    if last_line - first_line == len(rows):
+        return list(range(first_line + 1, last_line + 1))
+    lines, line = [], first_line
+    for row in rows:
+        line += 1 + sum(cell.count("\n") for cell in row)
+        lines.append(line)
+    return lines
+
+
+def _accept_rows(numbered_rows: list[tuple[int, list[str]]], width: int, errors: list[RowError]):
+    """Yield the rows that have `width` cells, skip blank ones and record an error for the others."""
+    for line, row in numbered_rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        while len(row) > width and not row[-1].strip():
+            row.pop()
+        if len(row) != width:
+            errors.append(RowError(line, _("expected %(expected)d columns, found %(found)d on line %(line)d")
+                                   % {"expected": width, "found": len(row), "line": line}, "", row, True))
+            continue
+        yield line, row
+
+
+def _frames(numbered_rows, width: int) -> Iterator[pl.DataFrame]:
+    numbered_rows = list(numbered_rows)
+    if numbered_rows:
+        yield _text_rows_to_frame([line for line, _row in numbered_rows], [row for _line, row in numbered_rows], width)
 
 
 def read_text(path: Path, *, encoding: str | None, delimiter: str | None, header_row: int | None,
@@ -205,30 +239,18 @@ def read_text(path: Path, *, encoding: str | None, delimiter: str | None, header
 
     def chunks() -> Iterator[pl.DataFrame]:
         width = len(columns)
-        lines: list[int] = []
-        rows: list[list[str]] = []
-
-        def accept(line: int, row: list[str]) -> None:
-            if not any(cell.strip() for cell in row):
-                return
-            while len(row) > width and not row[-1].strip():
-                row.pop()
-            if len(row) != width:
-                errors.append(RowError(line, _("expected %(expected)d columns, found %(found)d on line %(line)d")
-                                       % {"expected": width, "found": len(row), "line": line}, "", row, True))
-                return
-            lines.append(line)
-            rows.append(row)
-
         try:
-            for line, row in head[index + 1:]:
-                accept(line, row)
-            for row in reader:
-                accept(reader.line_num, row)
-                if len(rows) >= CHUNK_ROWS:
+            yield from _frames(_accept_rows(head[index + 1:], width, errors), width)
+            while True:
+                first_line = reader.line_num
+                rows = list(itertools.islice(reader, CHUNK_ROWS))
+                if not rows:
+                    break
+                lines = _line_numbers(rows, first_line, reader.line_num)
+                if set(map(len, rows)) == {width}:
                     yield _text_rows_to_frame(lines, rows, width)
-                    lines.clear()
-                    rows.clear()
+                else:
+                    yield from _frames(_accept_rows(list(zip(lines, rows, strict=True)), width, errors), width)
         except UnicodeDecodeError as exc:
             raise ValidationFailed(_("The file is not valid %(encoding)s after line %(line)d; give --encoding "
                                      "(for example cp1252).") % {"encoding": encoding, "line": reader.line_num},
@@ -237,8 +259,6 @@ def read_text(path: Path, *, encoding: str | None, delimiter: str | None, header
             raise ValidationFailed(_("line %(line)d: %(error)s") % {"line": reader.line_num, "error": exc}) from exc
         finally:
             binary.close()
-        if rows:
-            yield _text_rows_to_frame(lines, rows, width)
 
     return Table(columns, head[index][0], chunks(), errors, lambda: min(binary.tell() / size, 1.0) if not binary.closed
                  else 1.0, encoding, delimiter)

@@ -83,75 +83,94 @@ class IngestReport:
                 "dry_run": self.dry_run}
 
 
-def ingest(organization, records: pl.DataFrame, *, actor=None, source: str, skip_invalid: bool = False,
-           dry_run: bool = False, errors: list[RowError] | None = None, rows_read: int | None = None,
-           not_applicable: int = 0) -> IngestReport:
+def ingest(organization, records: pl.DataFrame | list[pl.DataFrame], *, actor=None, source: str,
+           skip_invalid: bool = False, dry_run: bool = False, errors: list[RowError] | None = None,
+           rows_read: int | None = None, not_applicable: int = 0) -> IngestReport:
     """Validate and store `records` for `organization`; see the module docstring for the steps.
 
-    `errors` are row errors found while reading (they count like the ones
-    found here), `rows_read` the number of input rows for the report.
+    `records` may be a list of frames (chunks of a file); the list is
+    emptied, so the chunks are freed as soon as they are combined. `errors`
+    are row errors found while reading (they count like the ones found
+    here), `rows_read` the number of input rows for the report.
     """
     errors = list(errors or [])
-    records = records.select([pl.col(name).cast(dtype) for name, dtype in RECORD_SCHEMA.items()])
+    if isinstance(records, list):
+        parts = records
+        records = pl.concat(parts, rechunk=False) if parts else pl.DataFrame(schema=RECORD_SCHEMA)
+        parts.clear()
+    if records.schema != pl.Schema(RECORD_SCHEMA):
+        records = records.select([pl.col(name).cast(dtype) for name, dtype in RECORD_SCHEMA.items()])
     report = IngestReport(rows_read=rows_read if rows_read is not None else records.height,
                           not_applicable=not_applicable, dry_run=dry_run)
 
-    definitions = _definitions(organization)
-    records = _resolve_kpis(records, definitions, errors)
-    for unit_id in records["unit_id"].unique().to_list():
+    # The checks add columns and record errors; rows are filtered once at the
+    # end, because every filter of a large frame copies all its columns.
+    kpis = _definitions(organization)
+    records = _resolve_kpis(records, kpis, errors)
+    for unit_id in {kpis[kpi_id].unit_id for kpi_id in records["kpi_id"].drop_nulls().unique().to_list()}:
         authorize(actor, "record_measurement", organization, unit=unit_id)
-    records = _check_values(records, errors)
-    records = _check_duplicates(records, errors)
+    _check_values(records, kpis, errors)
+    _check_duplicates(records, kpis, errors)
     if errors and not skip_invalid:
         raise IngestRejected(errors)
-    bad_lines = {error.line for error in errors}
-    if bad_lines:
-        records = records.filter(~pl.col("line").is_in(list(bad_lines)))
+    bad_lines = list({error.line for error in errors})
+    records = records.filter(pl.col("kpi_id").is_not_null() & ~pl.col("line").is_in(bad_lines))
     report.errors = sorted(errors, key=lambda error: error.line)
 
-    measurements = combine_periods(bucket(records, organization))
+    measurements = combine_periods(bucket(records, kpis, organization), kpis)
+    del records
     outcome = store.upsert(measurements, source=source, actor=actor, dry_run=dry_run)
     report.inserted, report.revised, report.unchanged = outcome
     return report
 
 
-def _definitions(organization) -> pl.DataFrame:
-    rows = list(Kpi.objects.filter(organization=organization)
-                .values_list("id", "key", "name", "unit_id", "frequency", "aggregation", "archived"))
-    return pl.DataFrame(rows, schema={"kpi_id": pl.Int64, "key": pl.Utf8, "name": pl.Utf8, "unit_id": pl.Int64,
-                                      "frequency": pl.Utf8,
-                                      "aggregation": pl.Utf8, "archived": pl.Boolean}, orient="row")
+@dataclass(frozen=True)
+class KpiDefinition:
+    key: str
+    name: str
+    unit_id: int
+    frequency: str
+    aggregation: str
+    archived: bool
 
 
-def _resolve_kpis(records: pl.DataFrame, definitions: pl.DataFrame, errors: list[RowError]) -> pl.DataFrame:
-    """Map the `kpi` text to a KPI by key, else by name or key compared without case, accents and spaces."""
-    by_key = {key: index for index, key in enumerate(definitions["key"].to_list())}
+def _definitions(organization) -> dict[int, KpiDefinition]:
+    rows = Kpi.objects.filter(organization=organization).values_list(
+        "id", "key", "name", "unit_id", "frequency", "aggregation", "archived")
+    return {row[0]: KpiDefinition(*row[1:]) for row in rows}
+
+
+def _resolve_kpis(records: pl.DataFrame, kpis: dict[int, KpiDefinition], errors: list[RowError]) -> pl.DataFrame:
+    """Replace the `kpi` text by `kpi_id`: by key, else by name or key compared without case, accents and spaces."""
+    by_key = {kpi.key: kpi_id for kpi_id, kpi in kpis.items()}
     by_name = {}
-    for index, (key, name) in enumerate(definitions.select("key", "name").iter_rows()):
-        by_name.setdefault(normalize_name(name), index)
-        by_name.setdefault(normalize_name(key), index)
+    for kpi_id, kpi in kpis.items():
+        by_name.setdefault(normalize_name(kpi.name), kpi_id)
+        by_name.setdefault(normalize_name(kpi.key), kpi_id)
     texts = records["kpi"].drop_nulls().unique().to_list()
     matches = {text: by_key.get(text, by_name.get(normalize_name(text))) for text in texts}
-    lookup = pl.DataFrame({"kpi": list(matches), "_row": list(matches.values())},
-                          schema={"kpi": pl.Utf8, "_row": pl.Int64})
-    indexed = definitions.with_row_index("_row").with_columns(pl.col("_row").cast(pl.Int64))
-    resolved = records.join(lookup, on="kpi", how="left").join(indexed, on="_row", how="left")
+    archived = {kpi_id for kpi_id, kpi in kpis.items() if kpi.archived}
+    resolved = records.with_columns(
+        kpi_id=pl.col("kpi").replace_strict(matches, default=None, return_dtype=pl.Int64))
 
-    keys = definitions["key"].to_list()
-    for line, text in resolved.filter(pl.col("kpi_id").is_null()).select("line", "kpi").iter_rows():
+    keys = sorted(by_key)
+    for line, text in resolved.select("line", "kpi", "kpi_id").filter(pl.col("kpi_id").is_null()).select(
+            "line", "kpi").iter_rows():
         if text is None or not text.strip():
             errors.append(RowError(line, _("the KPI is missing"), "kpi"))
             continue
         close = difflib.get_close_matches(text, keys, n=3, cutoff=0.6)
         hint = _("; did you mean %(keys)s?") % {"keys": ", ".join(close)} if close else ""
         errors.append(RowError(line, _('unknown KPI "%(key)s"%(hint)s') % {"key": text, "hint": hint}, "kpi"))
-    for line, key in resolved.filter(pl.col("archived").fill_null(False)).select("line", "key").iter_rows():
-        errors.append(RowError(line, _("KPI %(key)s is archived") % {"key": key}, "kpi"))
-    return resolved.filter(pl.col("kpi_id").is_not_null() & ~pl.col("archived"))
+    if archived:
+        for line, kpi_id in resolved.select("line", "kpi_id").filter(pl.col("kpi_id").is_in(archived)).iter_rows():
+            errors.append(RowError(line, _("KPI %(key)s is archived") % {"key": kpis[kpi_id].key}, "kpi"))
+        resolved = resolved.with_columns(kpi_id=pl.when(~pl.col("kpi_id").is_in(archived)).then(pl.col("kpi_id")))
+    return resolved.drop("kpi")
 
 
-def _check_values(records: pl.DataFrame, errors: list[RowError]) -> pl.DataFrame:
-    is_ratio = pl.col("aggregation") == "ratio"
+def _check_values(records: pl.DataFrame, kpis: dict[int, KpiDefinition], errors: list[RowError]) -> None:
+    is_ratio = pl.col("kpi_id").is_in([kpi_id for kpi_id, kpi in kpis.items() if kpi.aggregation == "ratio"])
     checks = [
         (is_ratio & (pl.col("numerator").is_null() | pl.col("denominator").is_null()), "denominator",
          _("%(kpi)s is a ratio KPI; give a numerator and a denominator")),
@@ -162,38 +181,43 @@ def _check_values(records: pl.DataFrame, errors: list[RowError]) -> pl.DataFrame
         (~pl.col("value").is_finite() | ~pl.col("numerator").is_finite() | ~pl.col("denominator").is_finite(), "value",
          _("the value of %(kpi)s is not a finite number")),
     ]
-    bad = pl.lit(False)
     for condition, column, message in checks:
-        condition = condition.fill_null(False)
-        for line, key in records.filter(condition).select("line", "key").iter_rows():
-            errors.append(RowError(line, message % {"kpi": key}, column))
-        bad = bad | condition
-    return records.filter(~bad)
+        flagged = records.select("line", "kpi_id", (pl.col("kpi_id").is_not_null() & condition.fill_null(False)).alias("_bad"))
+        for line, kpi_id, _bad in flagged.filter("_bad").iter_rows():
+            errors.append(RowError(line, message % {"kpi": kpis[kpi_id].key}, column))
 
 
-def _check_duplicates(records: pl.DataFrame, errors: list[RowError]) -> pl.DataFrame:
+def _check_duplicates(records: pl.DataFrame, kpis: dict[int, KpiDefinition], errors: list[RowError]) -> None:
     """Reject rows that repeat the KPI, segment and moment of an earlier row: adding them up would count twice."""
     key = ["kpi_id", "segment", "moment"]
-    first = records.group_by(key).agg(pl.col("line").min().alias("_first"))
-    flagged = records.join(first, on=key, how="left").filter(pl.col("line") != pl.col("_first"))
-    for line, earlier, kpi in flagged.select("line", "_first", "key").iter_rows():
+    keyed = records.select("line", *key)
+    # Distinct 64-bit hashes find the candidates with little memory; the exact
+    # join below drops any hash collision.
+    repeated = keyed.filter(pl.col("kpi_id").is_not_null() & ~pl.struct(key).hash().is_first_distinct())
+    if repeated.is_empty():
+        return
+    first = keyed.join(repeated.select(key).unique(), on=key).group_by(key).agg(pl.col("line").min().alias("_first"))
+    flagged = keyed.join(first, on=key).filter(pl.col("line") != pl.col("_first"))
+    for line, earlier, kpi_id in flagged.select("line", "_first", "kpi_id").iter_rows():
         errors.append(RowError(line, _("%(kpi)s already has a value for this date and segment on line %(first)d")
-                               % {"kpi": kpi, "first": earlier}, "date"))
-    if flagged.height:
-        return records.filter(~pl.col("line").is_in(flagged["line"].to_list()))
-    return records
+                               % {"kpi": kpis[kpi_id].key, "first": earlier}, "date"))
 
 
-def bucket(records: pl.DataFrame, organization) -> pl.DataFrame:
-    """Add `period_start`: the start of the KPI's period that contains each record's day."""
-    pairs = records.select("day", "frequency").unique()
-    starts = [periods.period_of(day, frequency, organization.fiscal_year_start_month, organization.week_start).start
-              for day, frequency in pairs.iter_rows()]
-    lookup = pairs.with_columns(period_start=pl.Series(starts, dtype=pl.Date))
-    return records.join(lookup, on=["day", "frequency"], how="left")
+def bucket(records: pl.DataFrame, kpis: dict[int, KpiDefinition], organization) -> pl.DataFrame:
+    """Replace `day` by `period_start`: the start of the KPI's period that contains the day."""
+    frequency_of = {kpi_id: kpi.frequency for kpi_id, kpi in kpis.items()}
+    frequency = pl.col("kpi_id").replace_strict(frequency_of, return_dtype=pl.Utf8)
+    pairs = records.select("day", frequency.alias("frequency")).unique()
+    start = pl.lit(None, dtype=pl.Date)
+    for name in pairs["frequency"].unique().to_list():
+        days = pairs.filter(pl.col("frequency") == name)["day"].to_list()
+        starts = {day: periods.period_of(day, name, organization.fiscal_year_start_month, organization.week_start).start
+                  for day in days}
+        start = pl.when(frequency == name).then(pl.col("day").replace_strict(starts, return_dtype=pl.Date)).otherwise(start)
+    return records.with_columns(period_start=start).drop("day")
 
 
-def combine_periods(records: pl.DataFrame) -> pl.DataFrame:
+def combine_periods(records: pl.DataFrame, kpis: dict[int, KpiDefinition]) -> pl.DataFrame:
     """Combine the values of one KPI, period and segment by the KPI's aggregation.
 
     `sum` adds, `mean` averages (with `value_count` values, so later means
@@ -202,18 +226,28 @@ def combine_periods(records: pl.DataFrame) -> pl.DataFrame:
     separately and divides. A ratio of 0/0 (a provider with no cases that
     period) is stored with no value, and pooling it adds nothing.
     """
-    ordered = records.sort(["kpi_id", "period_start", "segment", "moment", "line"])
-    grouped = ordered.group_by(["kpi_id", "period_start", "segment"], maintain_order=True).agg(
-        pl.col("aggregation").first(),
-        pl.len().alias("value_count"),
-        pl.col("value").sum().alias("_sum"),
-        pl.col("value").min().alias("_min"),
-        pl.col("value").max().alias("_max"),
-        pl.col("value").last().alias("_last"),
-        pl.col("numerator").sum().alias("numerator"),
-        pl.col("denominator").sum().alias("denominator"),
-    )
-    aggregation = pl.col("aggregation")
+    present = {kpis[kpi_id].aggregation for kpi_id in records["kpi_id"].unique().to_list()}
+    # Only the statistics that some KPI needs are computed: each costs memory on large inputs.
+    statistics = {
+        "_sum": pl.col("value").sum(),
+        "_min": pl.col("value").min() if "min" in present else pl.lit(None, dtype=pl.Float64),
+        "_max": pl.col("value").max() if "max" in present else pl.lit(None, dtype=pl.Float64),
+        "_last": pl.col("value").sort_by("moment", "line").last() if "last" in present else pl.lit(None, dtype=pl.Float64),
+        "numerator": pl.col("numerator").sum(),
+        "denominator": pl.col("denominator").sum(),
+    }
+    one_per_period = records.select(
+        (pl.col("moment") == pl.col("period_start").cast(pl.Datetime("us"))).all()).item()
+    if one_per_period:
+        # Date-only values of daily KPIs: after the duplicate check every row is its own period.
+        value = pl.col("value")
+        grouped = records.select("kpi_id", "period_start", "segment", pl.lit(1).alias("value_count"), _sum=value,
+                                 _min=value, _max=value, _last=value, numerator="numerator", denominator="denominator")
+    else:
+        grouped = records.group_by(["kpi_id", "period_start", "segment"]).agg(
+            pl.len().alias("value_count"), **statistics)
+    aggregation_of = {kpi_id: kpi.aggregation for kpi_id, kpi in kpis.items()}
+    aggregation = pl.col("kpi_id").replace_strict(aggregation_of, return_dtype=pl.Utf8)
     is_ratio = aggregation == "ratio"
     value = (
         pl.when(aggregation == "sum").then(pl.col("_sum"))

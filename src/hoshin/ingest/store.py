@@ -90,9 +90,9 @@ def _insert(new_rows: pl.DataFrame, source: str, now) -> None:
     frame = new_rows.select(
         "kpi_id", pl.col("period_start").cast(pl.Utf8), "segment", "value", "numerator", "denominator", "value_count",
         pl.lit(source).alias("source"), pl.lit(1).alias("revision"),
+        pl.lit(recorded_at, dtype=pl.Utf8 if isinstance(recorded_at, str) else pl.Datetime("us", "UTC")).alias("recorded_at"),
     )
-    rows = (row + (recorded_at,) for row in frame.iter_rows())
-    insert_rows(Measurement._meta.db_table, INSERT_COLUMNS, rows)
+    insert_rows(Measurement._meta.db_table, INSERT_COLUMNS, frame.iter_rows())
 
 
 def _revise(revised: pl.DataFrame, source: str, now, actor) -> None:
