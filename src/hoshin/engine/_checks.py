@@ -14,6 +14,10 @@ E = TypeVar("E", bound=Enum)
 
 def member(enum_type: type[E], value: object, field: str) -> E:
     """Return `value` as a member of `enum_type`, or raise naming `field`."""
+    # A look-up in the value table of `Enum` is much cheaper than calling the class, and covers valid strings.
+    found = enum_type._value2member_map_.get(value) if isinstance(value, str) else None
+    if found is not None:
+        return found
     try:
         return enum_type(value)
     except ValueError as error:

@@ -95,7 +95,7 @@ def _partial_report(state: ScoringState, *, kpis, key_results, measurements) -> 
     kpis = tuple(kpis) + tuple(state.index["kpis"][key] for key in sorted(sources))
     snapshot = dataclasses.replace(
         state.snapshot, kpis=kpis, key_results=tuple(key_results), okr_objectives=objectives,
-        strategic_objectives=(), measurements=measurements,
+        strategic_objectives=(), measurements=measurements, window_aggregates=None,
     )
     return score_organization(snapshot, state.as_of)
 

@@ -19,29 +19,36 @@ expected in its cycle. Strategic objectives, perspectives and scorecards
 use the expected progress rolled up from their children, where a KPI
 expects full attainment.
 
-Measurements are aggregated in one polars pass for all KPIs and key results.
+The windows that `windows.plan_windows` lists are aggregated for all KPIs
+and key results at once. They come from the snapshot's measurements in one
+polars pass, or from the snapshot's window aggregates, which a caller has
+computed from partial sums in its database. Both inputs give the same
+values, because both go through `aggregation_partials.aggregate_partials`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
 from ._checks import member
 from .aggregation import Aggregation, Kind
-from .aggregation_frames import aggregate_periods, aggregate_windows
+from .aggregation_frames import latest_revisions
+from .aggregation_partials import aggregate_partials, partials_from_rows
 from .errors import ValidationError
 from .kpi_scoring import score_kpi
-from .periods import Frequency, Period, period_of, shift_period
+from .periods import Frequency
 from .progress import KRType, current_from_checkins, expected_progress, progress, progress_status
 from .report import KeyResultScore, KpiScore, ObjectiveScore, ScoreReport
 from .rollup import Edge, Node, RollupMode, RollupResult, roll_up
 from .snapshot import KeyResultSnapshot, KpiSnapshot, OkrObjectiveSnapshot, OrganizationSnapshot
 from .status import Direction
+from .windows import PeriodCache, kpi_definitions, last_periods_with_data, plan_windows, previous_searches
 
 _EMPTY_MEASUREMENTS = {"kpi_id": pl.Utf8, "day": pl.Date, "value": pl.Float64}
+_WINDOW_KEY = ["purpose", "owner", "kpi_id", "window_start", "window_end", "aggregation"]
 
 
 def score_organization(snapshot: OrganizationSnapshot, as_of: date) -> ScoreReport:
@@ -51,26 +58,18 @@ def score_organization(snapshot: OrganizationSnapshot, as_of: date) -> ScoreRepo
     reference to a missing KPI or objective, invalid thresholds or weights)
     and `CycleError` when the objectives' alignments form a cycle.
     """
-    kpis = _index(snapshot.kpis, "kpis")
-    objectives = _index(snapshot.okr_objectives, "okr_objectives")
-    key_results = _index(snapshot.key_results, "key_results")
-    strategic = _index(snapshot.strategic_objectives, "strategic_objectives")
-    _check_definitions(kpis, objectives, key_results, strategic)
-    _check_references(kpis, objectives, key_results, strategic)
+    kpis, objectives, key_results, _strategic = _checked_index(snapshot)
 
-    calendar = {"fiscal_start_month": snapshot.fiscal_start_month, "week_start": snapshot.week_start}
-    periods = {key: period_of(as_of, kpi.frequency, **calendar) for key, kpi in kpis.items()}
-    measurements = _measurements_until(snapshot.measurements, as_of)
-    definitions = _definitions(kpis.values())
-
-    windows = _windows(kpis, periods, key_results, objectives, as_of, calendar)
-    values = _window_values(aggregate_windows(measurements, definitions, windows, **calendar))
-    previous = _previous_values(kpis, periods, measurements, definitions, values, calendar)
+    periods = PeriodCache(snapshot.fiscal_start_month, snapshot.week_start)
+    current = {key: periods.period_of(as_of, kpi.frequency) for key, kpi in kpis.items()}
+    aggregated = window_aggregates(snapshot, as_of, kpi_definitions(kpis.values()), periods)
+    values = _window_values(aggregated)
+    previous = _previous_values(kpis, values, as_of, periods)
 
     kpi_scores = {}
     for key, kpi in kpis.items():
-        actual, n_values = values[("current", key)]
-        kpi_scores[key] = score_kpi(kpi, periods[key], as_of, actual, n_values, previous.get(key), snapshot.prorate)
+        actual, n_values, _start = values[("current", key)]
+        kpi_scores[key] = score_kpi(kpi, current[key], as_of, actual, n_values, previous.get(key), snapshot.prorate)
     kr_scores = {
         key: _score_key_result(kr, objectives[kr.objective], as_of, values.get(("key_result", key)))
         for key, kr in key_results.items()
@@ -90,6 +89,26 @@ def score_organization(snapshot: OrganizationSnapshot, as_of: date) -> ScoreRepo
         perspectives=_rolled_scores(rolled, "perspective:"),
         scorecards=_rolled_scores(rolled, "scorecard:"),
     )
+
+
+def validate_snapshot(snapshot: OrganizationSnapshot) -> None:
+    """Raise `ValidationError` for the inconsistent input that `score_organization` rejects.
+
+    A caller that aggregates measurements before scoring calls this first,
+    so that invalid definitions fail with the same error either way.
+    """
+    _checked_index(snapshot)
+
+
+def _checked_index(snapshot: OrganizationSnapshot) -> tuple[dict, dict, dict, dict]:
+    """Index the snapshot's KPIs, OKR objectives, key results and strategic objectives by key, after checking them."""
+    kpis = _index(snapshot.kpis, "kpis")
+    objectives = _index(snapshot.okr_objectives, "okr_objectives")
+    key_results = _index(snapshot.key_results, "key_results")
+    strategic = _index(snapshot.strategic_objectives, "strategic_objectives")
+    _check_definitions(kpis, objectives, key_results, strategic)
+    _check_references(kpis, objectives, key_results, strategic)
+    return kpis, objectives, key_results, strategic
 
 
 def _index(items: Iterable, field: str) -> dict:
@@ -142,6 +161,42 @@ def _check_references(kpis: dict, objectives: dict, key_results: dict, strategic
                 raise ValidationError(f"strategic_objectives[{item.key}].kpis", f"KPI {link.key!r} not found")
 
 
+def window_aggregates(
+    snapshot: OrganizationSnapshot, as_of: date, definitions: pl.DataFrame, periods: PeriodCache
+) -> pl.DataFrame:
+    """Return the aggregate of every window scoring reads, from whichever input the snapshot has."""
+    if snapshot.window_aggregates is not None:
+        return _checked_aggregates(snapshot, as_of, periods)
+
+    calendar = {"fiscal_start_month": snapshot.fiscal_start_month, "week_start": snapshot.week_start}
+    rows = latest_revisions(_measurements_until(snapshot.measurements, as_of), definitions, **calendar)
+    last_periods = last_periods_with_data(rows, previous_searches(snapshot, as_of, periods))
+    windows = plan_windows(snapshot, as_of, last_periods, periods)
+    return aggregate_partials(partials_from_rows(rows, windows), definitions, windows, **calendar)
+
+
+def _checked_aggregates(snapshot: OrganizationSnapshot, as_of: date, periods: PeriodCache) -> pl.DataFrame:
+    """Return the snapshot's window aggregates after checking that they are the windows planned for `as_of`."""
+    aggregates = snapshot.window_aggregates
+    missing = sorted({*_WINDOW_KEY, "value", "n_values"} - set(aggregates.columns))
+    if missing:
+        raise ValidationError("window_aggregates", f"missing columns: {', '.join(missing)}")
+    last_periods = aggregates.filter(pl.col("purpose") == "last_with_data").select(
+        "kpi_id", period_start=pl.col("window_start")
+    )
+    planned = plan_windows(snapshot, as_of, last_periods, periods)
+    key = aggregates.select(_WINDOW_KEY).cast(planned.schema)
+    unmatched = planned.join(key, on=_WINDOW_KEY, how="anti", nulls_equal=True)
+    if unmatched.height or key.height != planned.height:
+        example = unmatched.row(0, named=True) if unmatched.height else None
+        raise ValidationError(
+            "window_aggregates",
+            f"the windows differ from those planned for {as_of} (first missing: {example}); "
+            "compute them from windows.plan_windows for the same snapshot and date",
+        )
+    return aggregates
+
+
 def _measurements_until(measurements: pl.DataFrame | None, as_of: date) -> pl.DataFrame:
     if measurements is None:
         return pl.DataFrame(schema=_EMPTY_MEASUREMENTS)
@@ -149,85 +204,32 @@ def _measurements_until(measurements: pl.DataFrame | None, as_of: date) -> pl.Da
     return measurements.with_columns(pl.col("kpi_id").cast(pl.Utf8)).filter(pl.col(date_column) <= as_of)
 
 
-def _definitions(kpis: Iterable[KpiSnapshot]) -> pl.DataFrame:
-    rows = [(kpi.key, str(kpi.aggregation), str(kpi.kind), str(kpi.frequency)) for kpi in kpis]
-    schema = {"kpi_id": pl.Utf8, "aggregation": pl.Utf8, "kind": pl.Utf8, "frequency": pl.Utf8}
-    return pl.DataFrame(rows, schema=schema, orient="row")
-
-
-def _windows(
-    kpis: dict[str, KpiSnapshot],
-    periods: dict[str, Period],
-    key_results: dict[str, KeyResultSnapshot],
-    objectives: dict[str, OkrObjectiveSnapshot],
-    as_of: date,
-    calendar: dict,
-) -> pl.DataFrame:
-    """List every window to aggregate, tagged with what it is for.
-
-    Each KPI's current period runs to `as_of`. A ``count`` KPI also gets its
-    previous period, because a missing period is zero rather than skipped.
-    A key result fed by a KPI gets its cycle up to `as_of`.
-    """
-    rows = []
-    for key, kpi in kpis.items():
-        period = periods[key]
-        rows.append(("current", key, key, period.start, as_of, None))
-        if str(kpi.kind) == Kind.COUNT:
-            previous = shift_period(period, -1, **calendar)
-            rows.append(("previous", key, key, previous.start, previous.end, None))
-    for key, kr in key_results.items():
-        objective = objectives[kr.objective]
-        if kr.source_kpi is not None and as_of >= objective.cycle_start:
-            end = min(objective.cycle_end, as_of)
-            aggregation = str(kr.source_aggregation) if kr.source_aggregation is not None else None
-            rows.append(("key_result", key, kr.source_kpi, objective.cycle_start, end, aggregation))
-    schema = {
-        "purpose": pl.Utf8,
-        "owner": pl.Utf8,
-        "kpi_id": pl.Utf8,
-        "window_start": pl.Date,
-        "window_end": pl.Date,
-        "aggregation": pl.Utf8,
-    }
-    return pl.DataFrame(rows, schema=schema, orient="row")
-
-
-def _window_values(aggregated: pl.DataFrame) -> dict[tuple[str, str], tuple[float | None, float]]:
-    rows = aggregated.select("purpose", "owner", "value", "n_values").iter_rows()
-    return {(purpose, owner): (value, n_values) for purpose, owner, value, n_values in rows}
+def _window_values(aggregated: pl.DataFrame) -> dict[tuple[str, str], tuple[float | None, float, date]]:
+    """Index the aggregates by purpose and owner as ``(value, n_values, window_start)``."""
+    rows = aggregated.select("purpose", "owner", "value", "n_values", "window_start").iter_rows()
+    return {(purpose, owner): (value, n_values, start) for purpose, owner, value, n_values, start in rows}
 
 
 def _previous_values(
-    kpis: dict[str, KpiSnapshot],
-    periods: dict[str, Period],
-    measurements: pl.DataFrame,
-    definitions: pl.DataFrame,
-    values: dict,
-    calendar: dict,
-) -> dict[str, tuple[str, float]]:
+    kpis: dict[str, KpiSnapshot], values: dict, as_of: date, periods: PeriodCache
+) -> dict[str, tuple[str, float | None]]:
     """Return each KPI's last earlier period with data, as ``(label, value)``.
 
     For a ``count`` KPI that is always the period just before the current
-    one, with 0 when it has no rows.
+    one, with 0 when it has no rows. For a ``level`` KPI the value is None
+    when its period has data that gives no value, such as a zero denominator.
     """
     previous = {}
     for key, kpi in kpis.items():
-        value = values.get(("previous", key), (None, 0.0))[0]
-        if value is not None:
-            previous[key] = (shift_period(periods[key], -1, **calendar).label, value)
-
-    level_keys = [key for key, kpi in kpis.items() if str(kpi.kind) != Kind.COUNT]
-    cut = pl.DataFrame(
-        {"kpi_id": level_keys, "_before": [periods[key].start for key in level_keys]},
-        schema={"kpi_id": pl.Utf8, "_before": pl.Date},
-    )
-    date_column = "day" if "day" in measurements.columns else "period_start"
-    earlier = measurements.join(cut, on="kpi_id", how="inner").filter(pl.col(date_column) < pl.col("_before"))
-    per_period = aggregate_periods(earlier.drop("_before"), definitions, **calendar)
-    latest = per_period.group_by("kpi_id").agg(pl.all().sort_by("period_start").last())
-    for key, start, value in latest.select("kpi_id", "period_start", "value").iter_rows():
-        previous[key] = (period_of(start, kpis[key].frequency, **calendar).label, value)
+        if str(kpi.kind) == Kind.COUNT:
+            value = values.get(("previous", key), (None,))[0]
+            if value is not None:
+                previous[key] = (periods.period_of(as_of, kpi.frequency, -1).label, value)
+            continue
+        found = values.get(("last_with_data", key))
+        if found is not None:
+            value, _n_values, start = found
+            previous[key] = (periods.period_of(start, kpi.frequency).label, value)
     return previous
 
 

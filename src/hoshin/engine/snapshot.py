@@ -115,6 +115,12 @@ class OrganizationSnapshot:
     `measurements` has the columns of `aggregation_frames`, with ``kpi_id``
     containing `KpiSnapshot.key`. Measurements dated after the scoring date are
     ignored.
+
+    `window_aggregates`, when set, replaces `measurements`: it contains the
+    windows that `windows.plan_windows` lists for the scoring date, with the
+    columns of `windows.WINDOW_SCHEMA` plus ``value`` and ``n_values`` as
+    `aggregation_partials.aggregate_partials` returns them. A caller that
+    aggregates in a database passes this instead of every row.
     """
 
     kpis: tuple[KpiSnapshot, ...] = ()
@@ -122,6 +128,7 @@ class OrganizationSnapshot:
     okr_objectives: tuple[OkrObjectiveSnapshot, ...] = ()
     strategic_objectives: tuple[StrategicObjectiveSnapshot, ...] = ()
     measurements: pl.DataFrame | None = field(default=None, compare=False)
+    window_aggregates: pl.DataFrame | None = field(default=None, compare=False)
     fiscal_start_month: int = 1
     week_start: int = 0
     prorate: Prorate | str = Prorate.DAYS
