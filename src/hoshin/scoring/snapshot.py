@@ -4,12 +4,14 @@ The number of queries is fixed: one per table, whatever the size of the
 organization. Scoring as of a past day reads the definitions (KPI
 thresholds and targets, key-result targets and weights, alignments,
 strategic KPIs) from their history tables as they were at the end of
-that day in the organization's time zone. Measurements are read as whole
-columns into polars.
+that day in the organization's time zone. Measurement rows stay in the
+database: `aggregates` reduces each window that scoring reads to a few
+sums there, whatever the number of rows.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import zoneinfo
 
@@ -18,12 +20,15 @@ from django.db import connection
 from django.utils import timezone
 
 from hoshin.engine import snapshot as engine
-from hoshin.engine.periods import period_of
+from hoshin.engine.periods import Period, period_of
 from hoshin.engine.progress import CheckIn as EngineCheckIn
+from hoshin.engine.scoring import validate_snapshot
 from hoshin.engine.targets import period_target
+from hoshin.engine.windows import PeriodCache
 from hoshin.kpis.models import Kpi, KpiTarget, Measurement
 from hoshin.okrs.models import Alignment, CheckIn, KeyResult, OkrObjective
 from hoshin.organizations.models import Organization, Perspective, StrategicKpi, StrategicObjective, Unit
+from hoshin.scoring.aggregates import window_aggregates
 
 # Objectives of cycles that ended more than this long before the scoring
 # date are history: they are not scored, and their measurements not read.
@@ -84,7 +89,9 @@ def load_snapshot(organization: Organization, as_of: dt.date) -> tuple[engine.Or
     check_ins = _check_ins([row["id"] for row in kr_rows if row["source_kpi_id"] is None], moment)
 
     calendar = {"fiscal_start_month": organization.fiscal_year_start_month, "week_start": organization.week_start}
-    kpis = tuple(_kpi(row, targets.get(row["id"], []), as_of, organization, calendar) for row in kpi_rows)
+    periods = PeriodCache(**calendar)
+    kpis = tuple(_kpi(row, targets.get(row["id"], []), periods.period_of(as_of, row["frequency"]), organization)
+                 for row in kpi_rows)
     key_results = tuple(
         engine.KeyResultSnapshot(
             key=row["key"], objective=okr_keys[row["objective_id"]], kr_type=row["kr_type"], baseline=row["baseline"],
@@ -97,7 +104,11 @@ def load_snapshot(organization: Organization, as_of: dt.date) -> tuple[engine.Or
         for row in kr_rows
         if row["source_kpi_id"] is None or row["source_kpi_id"] in kpi_keys
     )
-    okr_objectives = tuple(_okr(row, cycles, alignments, strategic_keys, okr_keys, units) for row in okr_rows)
+    alignments_by_objective: dict[int, list[dict]] = {}
+    for alignment in sorted(alignments, key=lambda a: a["position"]):
+        alignments_by_objective.setdefault(alignment["objective_id"], []).append(alignment)
+    okr_objectives = tuple(_okr(row, cycles, alignments_by_objective.get(row["id"], []), strategic_keys, okr_keys, units)
+                           for row in okr_rows)
     strategic = tuple(
         engine.StrategicObjectiveSnapshot(
             key=row["key"], perspective=perspectives[row["perspective_id"]]["key"], unit=units[row["unit_id"]],
@@ -108,11 +119,13 @@ def load_snapshot(organization: Organization, as_of: dt.date) -> tuple[engine.Or
     )
 
     start = _measurement_start(as_of, kpis, okr_objectives, key_results, calendar)
-    measurements = measurement_frame(kpi_keys, start, as_of, organization_id=org_id)
     snapshot = engine.OrganizationSnapshot(
         kpis=kpis, key_results=key_results, okr_objectives=okr_objectives, strategic_objectives=strategic,
-        measurements=measurements, prorate=organization.prorate_by, **calendar,
+        prorate=organization.prorate_by, **calendar,
     )
+    validate_snapshot(snapshot)
+    aggregates = window_aggregates(snapshot, as_of, {key: pk for pk, key in kpi_keys.items()}, start)
+    snapshot = dataclasses.replace(snapshot, window_aggregates=aggregates)
     presentation = {
         "measurement_start": start,
         "units": units,
@@ -136,8 +149,8 @@ def _targets_by_kpi(reader: DefinitionReader, kpi_ids: list[int]) -> dict[int, l
     return targets
 
 
-def _kpi(row: dict, targets: list[dict], as_of: dt.date, organization, calendar) -> engine.KpiSnapshot:
-    period = period_of(as_of, row["frequency"], **calendar)
+def _kpi(row: dict, targets: list[dict], period: Period, organization) -> engine.KpiSnapshot:
+    """Build a KPI's snapshot, with its target for `period`, its current period."""
     target = None
     covering = [t for t in targets if t["start"] <= period.start and period.end <= t["end"]]
     if covering:
@@ -160,8 +173,8 @@ def _cycle_in_scope(cycle: dict, as_of: dt.date) -> bool:
     return cycle["start"] <= as_of and cycle["end"] >= as_of - CYCLE_LOOKBACK
 
 
-def _okr(row, cycles, alignments, strategic_keys, okr_keys, units) -> engine.OkrObjectiveSnapshot:
-    mine = sorted((a for a in alignments if a["objective_id"] == row["id"]), key=lambda a: a["position"])
+def _okr(row, cycles, mine, strategic_keys, okr_keys, units) -> engine.OkrObjectiveSnapshot:
+    """Build an OKR objective's snapshot from its row and its alignments (`mine`) in position order."""
     cycle = cycles[row["cycle_id"]]
     return engine.OkrObjectiveSnapshot(
         key=row["key"], cycle_start=cycle["start"], cycle_end=cycle["end"], unit=units.get(row["unit_id"]),
@@ -193,8 +206,8 @@ def _measurement_start(as_of, kpis, objectives, key_results, calendar) -> dt.dat
     for objective in objectives:
         if objective.key in sourced:
             start = min(start, objective.cycle_start)
-    for kpi in kpis:
-        start = min(start, period_of(as_of, kpi.frequency, **calendar).start - dt.timedelta(days=366))
+    for frequency in {str(kpi.frequency) for kpi in kpis}:
+        start = min(start, period_of(as_of, frequency, **calendar).start - dt.timedelta(days=366))
     return start
 
 

@@ -1,0 +1,264 @@
+"""Aggregate the windows that scoring reads inside the database.
+
+Scoring reads only the windows that `hoshin.engine.windows.plan_windows`
+lists. Three statements read them, whatever the size of the organization:
+
+1. For every level KPI, the last period with data before its current
+   period: one indexed look-up per KPI, newest row first.
+2. For every distinct (KPI, first day, last day) window over values, the
+   partial sums of `hoshin.engine.aggregation_partials`, plus the sums of
+   the window's last period with a value where it aggregates with ``last``.
+3. The same for windows over numerators and denominators (``ratio``).
+
+The engine turns the partial sums into window values with the same rules
+as for a measurements frame. The windows reach the database as a
+temporary table on SQLite and as array parameters on PostgreSQL, never as
+text in the statement.
+
+Stored period starts are trusted to be the start of their KPI's period,
+which `kpis.services.record_measurement` and the importers guarantee.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from contextlib import contextmanager
+
+import polars as pl
+from django.db import DataError, connection, transaction
+
+from hoshin.engine.aggregation_partials import PARTIAL_SCHEMA, aggregate_partials, partials_from_rows
+from hoshin.engine.aggregation_frames import latest_revisions
+from hoshin.engine.errors import ValidationError
+from hoshin.engine.snapshot import OrganizationSnapshot
+from hoshin.engine.windows import PeriodCache, kpi_definitions, plan_windows, previous_searches
+from hoshin.kpis.models import Measurement
+
+logger = logging.getLogger(__name__)
+
+# Bits of a range's flag: which aggregations the windows over it use.
+_LAST = 1
+_VALUES = 2  # sum, mean, last, min or max
+_RATIO = 4
+_RANGE_SCHEMA = {"id": pl.Int64, "kpi_id": pl.Int64, "window_start": pl.Date, "window_end": pl.Date, "flag": pl.Int64}
+
+# Only finite numbers count: x - x is NaN for infinities and NaN (NULL in SQLite), so the test fails.
+_FINITE = "m.value - m.value = 0"
+_HAS_RATIO = "(m.numerator - m.numerator = 0 AND m.denominator - m.denominator = 0)"
+_VALUE = f"CASE WHEN {_FINITE} THEN m.value END"
+_JOIN = "JOIN {table} m ON m.kpi_id = w.kpi_id AND m.period_start BETWEEN w.window_start AND w.window_end"
+
+
+
+def _last_period_sum(expression: str) -> str:
+    """Return SQL for the sum of `expression` over the range's last period with a value: an indexed look-up."""
+    return (
+        f"CASE WHEN (s.flag & {_LAST}) > 0 THEN (SELECT SUM({expression}) FROM {{table}} m "
+        f"WHERE m.kpi_id = s.kpi_id AND m.period_start = s.last_period AND {_FINITE}) END"
+    )
+
+
+_VALUES_SQL = f"""
+SELECT s.id, s.value_sum, s.weighted_sum, s.n_value, s.minimum, s.maximum, s.periods_value, s.last_period,
+       {_last_period_sum("m.value * m.value_count")},
+       {_last_period_sum("m.value_count")},
+       s.smallest_n
+FROM (
+    SELECT w.id, w.kpi_id, w.flag,
+           SUM({_VALUE}) AS value_sum,
+           SUM({_VALUE} * m.value_count) AS weighted_sum,
+           SUM(CASE WHEN {_FINITE} THEN m.value_count END) AS n_value,
+           MIN({_VALUE}) AS minimum,
+           MAX({_VALUE}) AS maximum,
+           COUNT(DISTINCT CASE WHEN {_FINITE} THEN m.period_start END) AS periods_value,
+           MAX(CASE WHEN {_FINITE} THEN m.period_start END) AS last_period,
+           MIN(m.value_count) AS smallest_n
+    FROM {{windows}} w {_JOIN}
+    WHERE (w.flag & {_VALUES}) > 0
+    GROUP BY w.id, w.kpi_id, w.flag
+) s
+"""
+_RATIO_SQL = f"""
+SELECT w.id,
+       SUM(CASE WHEN {_HAS_RATIO} THEN m.numerator END),
+       SUM(CASE WHEN {_HAS_RATIO} THEN m.denominator END),
+       SUM(CASE WHEN {_HAS_RATIO} THEN m.value_count END),
+       COUNT(DISTINCT CASE WHEN {_HAS_RATIO} THEN m.period_start END),
+       MIN(m.value_count)
+FROM {{windows}} w {_JOIN}
+WHERE (w.flag & {_RATIO}) > 0
+GROUP BY w.id
+"""
+_SEARCH_SQL = f"""
+SELECT w.id, (
+    SELECT m.period_start FROM {{table}} m
+    WHERE m.kpi_id = w.kpi_id AND m.period_start BETWEEN w.window_start AND w.window_end
+      AND CASE WHEN (w.flag & {_RATIO}) > 0 THEN {_HAS_RATIO} ELSE {_FINITE} END
+    ORDER BY m.period_start DESC LIMIT 1
+)
+FROM {{windows}} w
+"""
+_VALUES_SCHEMA = {
+    "range": pl.Int64, "value_sum": pl.Float64, "weighted_sum": pl.Float64, "n_value": pl.Float64,
+    "minimum": pl.Float64, "maximum": pl.Float64, "periods_value": pl.Int64, "last_period": pl.Date,
+    "last_weighted_sum": pl.Float64, "last_n": pl.Float64, "smallest_n": pl.Int64,
+}
+_RATIO_SCHEMA = {
+    "range": pl.Int64, "numerator": pl.Float64, "denominator": pl.Float64, "n_ratio": pl.Float64,
+    "periods_ratio": pl.Int64, "smallest_n": pl.Int64,
+}
+
+
+def window_aggregates(
+    snapshot: OrganizationSnapshot, as_of: dt.date, kpi_ids: dict[str, int], lookback_start: dt.date
+) -> pl.DataFrame:
+    """Aggregate every window that scoring `snapshot` as of `as_of` reads, for `OrganizationSnapshot.window_aggregates`.
+
+    `kpi_ids` maps KPI keys to database ids. A level KPI's last period with
+    data is looked for back to `lookback_start`.
+    """
+    calendar = {"fiscal_start_month": snapshot.fiscal_start_month, "week_start": snapshot.week_start}
+    periods = PeriodCache(**calendar)
+    ids = pl.DataFrame({"key": list(kpi_ids), "id": list(kpi_ids.values())}, schema={"key": pl.Utf8, "id": pl.Int64})
+
+    searches = previous_searches(snapshot, as_of, periods)
+    last_periods = _last_periods_with_data(searches, ids, lookback_start)
+    windows = plan_windows(snapshot, as_of, last_periods, periods)
+    definitions = kpi_definitions(snapshot.kpis)
+
+    ranges, window_ranges = _distinct_ranges(windows, definitions, ids)
+    partials = _range_partials(ranges, definitions, ids, calendar)
+    by_window = window_ranges.join(partials, on="range", how="inner").drop("range")
+    return aggregate_partials(by_window, definitions, windows, **calendar)
+
+
+def _last_periods_with_data(searches: pl.DataFrame, ids: pl.DataFrame, lookback_start: dt.date) -> pl.DataFrame:
+    """Return ``kpi_id`` (the key) and ``period_start`` of each searched KPI's last period with data."""
+    rows = searches.join(ids, left_on="kpi_id", right_on="key", how="inner").with_row_index("search")
+    ranges = rows.select(
+        pl.col("search").cast(pl.Int64).alias("id"),
+        pl.col("id").alias("kpi_id"),
+        window_start=pl.lit(lookback_start, dtype=pl.Date),
+        window_end=pl.col("before") - pl.duration(days=1),
+        flag=pl.when(pl.col("aggregation") == "ratio").then(_RATIO).otherwise(_VALUES),
+    )
+    with transaction.atomic():
+        (found,) = _query([(_SEARCH_SQL, {"search": pl.Int64, "period_start": pl.Date})], ranges)
+    found = found.filter(pl.col("period_start").is_not_null()).with_columns(pl.col("search").cast(pl.UInt32))
+    return rows.join(found, on="search", how="inner").select("kpi_id", "period_start").sort("kpi_id")
+
+
+def _distinct_ranges(
+    windows: pl.DataFrame, definitions: pl.DataFrame, ids: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Return each distinct (KPI id, first day, last day) once, and the range of each window.
+
+    Key results of one KPI in one cycle share a range. A range's ``flag``
+    has a bit for each kind of aggregation that the windows over it use.
+    """
+    aggregation = pl.coalesce("aggregation", "own")
+    keyed = (
+        windows.with_row_index("window")
+        .join(definitions.select("kpi_id", own="aggregation"), on="kpi_id", how="left")
+        .join(ids, left_on="kpi_id", right_on="key", how="inner")
+        .with_columns(
+            flag=pl.when(aggregation == "ratio").then(_RATIO)
+            .when(aggregation == "last").then(_VALUES | _LAST)
+            .otherwise(_VALUES)
+        )
+    )
+    bounds = ["id", "window_start", "window_end"]
+    ranges = (
+        keyed.group_by(bounds).agg(pl.col("flag").bitwise_or()).sort(bounds)
+        .with_row_index("range").with_columns(pl.col("range").cast(pl.Int64))
+    )
+    window_ranges = keyed.join(ranges.select("range", *bounds), on=bounds, how="inner").select("window", "range")
+    sql_rows = ranges.select(pl.col("range").alias("id"), pl.col("id").alias("kpi_id"), "window_start", "window_end",
+                             "flag")
+    return sql_rows, window_ranges
+
+
+def _range_partials(ranges: pl.DataFrame, definitions: pl.DataFrame, ids: pl.DataFrame, calendar: dict) -> pl.DataFrame:
+    """Return the partial sums of every range, with ``range`` in place of ``window``."""
+    try:
+        with transaction.atomic():
+            values, ratios = _query([(_VALUES_SQL, _VALUES_SCHEMA), (_RATIO_SQL, _RATIO_SCHEMA)], ranges)
+    except DataError as error:
+        # PostgreSQL raises when a double-precision sum overflows, where the engine gives no value.
+        logger.warning("window sums overflowed in the database (%s); aggregating the rows in Python", error)
+        return _partials_from_rows(ranges, definitions, ids, calendar)
+
+    smallest_n = pl.concat([values["smallest_n"], ratios["smallest_n"]]).min()
+    if smallest_n is not None and smallest_n <= 0:
+        raise ValidationError("n", f"the number of underlying values must be positive, got {smallest_n}")
+    partials = ranges.select(pl.col("id").alias("range")).join(
+        values.drop("smallest_n"), on="range", how="left"
+    ).join(ratios.drop("smallest_n"), on="range", how="left")
+    return partials.select("range", *(name for name in PARTIAL_SCHEMA if name != "window"))
+
+
+def _partials_from_rows(ranges, definitions, ids, calendar) -> pl.DataFrame:
+    """Compute the partial sums of every range in polars from the stored rows."""
+    from hoshin.scoring.snapshot import measurement_frame
+
+    keys = dict(ids.select("id", "key").iter_rows())
+    frame = measurement_frame(keys, ranges["window_start"].min(), ranges["window_end"].max())
+    rows = latest_revisions(frame, definitions, **calendar)
+    windows = ranges.sort("id").join(ids, left_on="kpi_id", right_on="id", how="inner", maintain_order="left")
+    partials = partials_from_rows(rows, windows.select(pl.col("key").alias("kpi_id"), "window_start", "window_end"))
+    range_ids = windows.select("id").with_row_index("window")
+    return partials.join(range_ids, on="window").drop("window").rename({"id": "range"})
+
+
+def _query(statements: list[tuple[str, dict]], windows: pl.DataFrame) -> list[pl.DataFrame]:
+    """Run each statement with ``{windows}`` bound to the rows of `windows`; return one frame per statement.
+
+    Each schema names and types the statement's columns in order.
+    """
+    table = Measurement._meta.db_table
+    frames = []
+    with connection.cursor() as cursor, _windows_relation(cursor, windows) as (relation, params):
+        for sql, schema in statements:
+            cursor.execute(sql.format(windows=relation, table=table), params)
+            frame = pl.DataFrame(cursor.fetchall(), schema=list(schema), orient="row", infer_schema_length=None)
+            frames.append(frame.with_columns(_cast(name, dtype) for name, dtype in schema.items()))
+    return frames
+
+
+def _cast(name: str, dtype) -> pl.Expr:
+    column = pl.col(name)
+    if dtype == pl.Date and connection.vendor == "sqlite":
+        # SQLite returns dates as ISO text.
+        return column.cast(pl.Utf8).str.to_date("%Y-%m-%d")
+    return column.cast(dtype)
+
+
+@contextmanager
+def _windows_relation(cursor, windows: pl.DataFrame):
+    """Yield SQL naming a relation with the rows of `windows`, and the parameters it needs.
+
+    On SQLite the relation is a temporary table, so run this inside a
+    transaction: filling it row by row in autocommit mode is slow.
+    """
+    columns = windows.select(list(_RANGE_SCHEMA)).cast(_RANGE_SCHEMA)
+    if connection.vendor == "postgresql":
+        relation = (
+            "unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[], %s::int[]) "
+            "AS w_rows(id, kpi_id, window_start, window_end, flag)"
+        )
+        yield f"(SELECT * FROM {relation})", [columns[name].to_list() for name in _RANGE_SCHEMA]
+        return
+
+    name = "temp.hoshin_scoring_window"
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    cursor.execute(
+        f"CREATE TABLE {name} (id INTEGER PRIMARY KEY, kpi_id INTEGER NOT NULL, "
+        "window_start DATE NOT NULL, window_end DATE NOT NULL, flag INTEGER NOT NULL)"
+    )
+    try:
+        rows = columns.with_columns(pl.col("window_start", "window_end").dt.to_string("%Y-%m-%d")).rows()
+        cursor.executemany(f"INSERT INTO {name} VALUES (%s, %s, %s, %s, %s)", rows)
+        yield name, []
+    finally:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
