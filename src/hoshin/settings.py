@@ -128,6 +128,13 @@ TIME_ZONE = "UTC"
 STATIC_URL = "static/"
 STATIC_ROOT = env_str("STATIC_ROOT", str(WORK_DIR / "staticfiles"))
 
+AUTHENTICATION_BACKENDS = ["hoshin.accounts.backends.RateLimitedModelBackend"]
+# Number of reverse proxies in front of the application whose
+# X-Forwarded-For entries are trusted for the client's address.
+TRUSTED_PROXY_HOPS = env_int("HOSHIN_TRUSTED_PROXY_HOPS", 0)
+# The site's address as users reach it, for links in invitation e-mails.
+SITE_URL = env_str("HOSHIN_SITE_URL", "")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"

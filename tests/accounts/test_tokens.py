@@ -113,7 +113,7 @@ def test_create_token_rejects_bad_input(teammate, kwargs, field):
 
 def test_raw_token_is_stored_nowhere(token_pair):
     token, raw = token_pair
-    secret = raw.rsplit("_", 1)[1]
+    secret = raw.split("_", 2)[2]
 
     with connection.cursor() as cursor:
         tables = connection.introspection.table_names(cursor)

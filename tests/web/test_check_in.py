@@ -213,3 +213,11 @@ def test_measured_on_defaults_inside_cycle(member_client, current, today):
 
     assert current["cycle"].start <= today <= current["cycle"].end
     assert f'value="{today.isoformat()}"' in response.content.decode()
+
+
+def test_check_in_form_json(member_client, current, today):
+    response = member_client.get(check_in_url("now", "lapsed", ".json"))
+
+    assert response.status_code == 200
+    assert response.json()["kr"]["key"] == "lapsed"
+    assert response.json()["values"]["measured_on"] == today.isoformat()

@@ -31,6 +31,8 @@ class Membership(models.Model):
         return f"{self.user} · {self.organization} · {self.role}"
 
 
-# Registered with the app here so Django finds the model; it lives with the
-# token functions.
+# Registered with the app here so Django finds the models, which live with
+# the functions that use them.
+from hoshin.accounts.invitations import Invitation  # noqa: E402, F401
+from hoshin.accounts.ratelimit import FailedAttempt  # noqa: E402, F401
 from hoshin.accounts.tokens import ApiToken  # noqa: E402, F401

@@ -4,8 +4,8 @@ A raw token reads `hsn_<prefix>_<secret>`. The prefix is stored in clear
 and indexed, so a request finds its token with one query. The secret is
 stored only as SHA-256 over a per-token random salt and the secret. A fast
 hash is enough here because the secret has 256 random bits, so guessing it
-is infeasible at any hashing speed, while a password hasher (PBKDF2 with
-about a million rounds) would add a noticeable delay to every API request.
+is infeasible at any hashing speed. A password hasher (PBKDF2 with about a
+million rounds) would add a noticeable delay to every API request.
 The raw token is returned once by `create_token` and never stored or logged.
 
 A token acts as its user: the services still check the user's role, and
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
+from hoshin.accounts import ratelimit
 from hoshin.core.errors import PermissionDenied, ValidationFailed
 
 TOKEN_PREFIX = "hsn"
@@ -156,14 +157,26 @@ def _split(raw: str) -> tuple[str, str] | None:
     return parts[1], parts[2]
 
 
-def find_token(raw: str) -> ApiToken:
-    """Return the token whose prefix and secret match `raw`, or raise `PermissionDenied`."""
+def find_token(raw: str, *, address: str | None = None) -> ApiToken:
+    """Return the token whose prefix and secret match `raw`, or raise `PermissionDenied`.
+
+    Failures count against `address` and, when the prefix names a token,
+    against the token's user. Once either has too many failures, every
+    attempt raises `TooManyAttempts` until the window has passed, even
+    with the right secret.
+    """
+    ratelimit.check(ratelimit.token_keys(None, address))
     parts = _split(raw)
     if parts is None:
+        ratelimit.record_failure(ratelimit.token_keys(None, address))
         raise PermissionDenied(_("The API token is malformed. It should start with %(prefix)s_.") % {"prefix": TOKEN_PREFIX})
+
     prefix, secret = parts
     token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+    keys = ratelimit.token_keys(token.user_id if token else None, address)
+    ratelimit.check(keys)
     if token is None or not token.matches(secret):
+        ratelimit.record_failure(keys)
         raise PermissionDenied(_("The API token is unknown or its secret does not match."))
     return token
 
@@ -175,12 +188,13 @@ def authenticate_token(raw: str, scope: str, *, address: str | None = None):
     malformed, unknown, revoked, expired, its user is inactive, or it lacks
     `scope`. The returned user carries the token as `user.api_token`, so
     history rows written with this user as actor can name the token.
-    `address` is the client's IP address, used to limit failed attempts.
+    `address` is the client's IP address (see `ratelimit.client_address`),
+    used to limit failed attempts.
     """
     if scope not in Scope.values:
         raise ValueError(f"unknown token scope {scope!r}")
 
-    token = find_token(raw)
+    token = find_token(raw, address=address)
     now = timezone.now()
     if token.revoked_at is not None:
         raise PermissionDenied(_("The API token %(token)s was revoked.") % {"token": token.display_key})

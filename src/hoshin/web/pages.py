@@ -87,10 +87,14 @@ def organization_data(organization) -> dict:
     return {"key": organization.key, "name": organization.name, "time_zone": organization.time_zone}
 
 
+def json_response(data: dict, *, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
+
+
 def respond(request, template: str, data: dict, *, status: int = 200) -> HttpResponse:
     """Render `data` with `template`, or return it as JSON when the request prefers JSON."""
     if getattr(request, "wants_json", False):
-        return JsonResponse(data, status=status, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
+        return json_response(data, status=status)
     return render(request, template, data, status=status)
 
 

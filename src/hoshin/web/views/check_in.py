@@ -18,7 +18,7 @@ from hoshin.okrs.services import record_check_in
 from hoshin.web.access import scoped_get
 from hoshin.web.cascade import check_in_data, key_result_data, key_results_with_last_check_in, scored
 from hoshin.web.forms import CheckInForm
-from hoshin.web.pages import error_response, organization_page, respond, today_for
+from hoshin.web.pages import error_response, json_response, organization_page, respond, today_for
 from hoshin.web.report import score_report
 
 FORM_FIELDS = {"value", "done", "measured_on", "confidence", "comment"}
@@ -115,7 +115,7 @@ def check_in(request, organization, okr_key: str, kr_key: str):
 
     if request.method != "POST":
         context = key_result_context(request, organization, key_result, score_report(organization, today), form_open=True)
-        return render(request, "web/check_in.html", {**context, "board_url": board_url})
+        return respond(request, "web/check_in.html", {**context, "board_url": board_url})
 
     errors, saved = parse_and_save(request, key_result)
     report = score_report(organization, today)
@@ -135,7 +135,7 @@ def check_in(request, organization, okr_key: str, kr_key: str):
         context = key_result_context(request, organization, key_result, report)
         data = {"check_in": check_in_data(saved), "key_result": context["kr"], "okr_objective": okr_item,
                 "strategic_objectives": strategic}
-        return respond(request, "", data, status=201)
+        return json_response(data, status=201)
     if request.headers.get("HX-Request"):
         context = key_result_context(request, organization, key_result, report)
         return render(request, "web/partials/check_in_saved.html",
