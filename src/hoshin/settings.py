@@ -40,6 +40,8 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+if PRODUCTION and not env_str("ALLOWED_HOSTS"):
+    raise ConfigurationError("ALLOWED_HOSTS is required when HOSHIN_ENV=production, for example hoshin.example.com")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -143,6 +145,12 @@ EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if not PRODUCTION else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 # Database triggers that reject UPDATE and DELETE on history tables, installed
 # by `migrate`. Off by default in development so test fixtures may rewrite
@@ -152,6 +160,19 @@ AUDIT_DATABASE_GUARD = env_bool("HOSHIN_AUDIT_DATABASE_GUARD", PRODUCTION)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+
+if PRODUCTION:
+    # Behind a reverse proxy that terminates TLS, Django sees plain HTTP and
+    # must trust the proxy's X-Forwarded-Proto to know the request was HTTPS;
+    # without it, the redirect to HTTPS below would loop. Turn this on only
+    # when the proxy overwrites the header sent by clients.
+    if env_bool("HOSHIN_PROXY_SSL_HEADER", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("HOSHIN_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("HOSHIN_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HOSHIN_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HOSHIN_HSTS_PRELOAD", False)
+    CSRF_COOKIE_HTTPONLY = True
 
 LOGGING = {
     "version": 1,
