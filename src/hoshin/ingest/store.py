@@ -67,13 +67,19 @@ def upsert(measurements: pl.DataFrame, *, source: str, actor=None, dry_run: bool
         return 0, 0, 0
     source = source[:120]
     with transaction.atomic():
-        joined = measurements.join(_existing(measurements), on=["kpi_id", "period_start", "segment"], how="left")
-        is_new = pl.col("id").is_null()
-        unchanged = (_same("value", "old_value") & _same("numerator", "old_numerator")
-                     & _same("denominator", "old_denominator") & (pl.col("value_count") == pl.col("old_value_count")))
-        new_rows = joined.filter(is_new)
-        revised = joined.filter(~is_new & ~unchanged.fill_null(False))
-        counts = (new_rows.height, revised.height, joined.height - new_rows.height - revised.height)
+        existing = _existing(measurements)
+        if existing.is_empty():
+            new_rows, revised = measurements, existing
+        else:
+            joined = measurements.join(existing, on=["kpi_id", "period_start", "segment"], how="left")
+            is_new = pl.col("id").is_null()
+            unchanged = (_same("value", "old_value") & _same("numerator", "old_numerator")
+                         & _same("denominator", "old_denominator")
+                         & (pl.col("value_count") == pl.col("old_value_count")))
+            new_rows = joined.filter(is_new)
+            revised = joined.filter(~is_new & ~unchanged.fill_null(False))
+            del joined
+        counts = (new_rows.height, revised.height, measurements.height - new_rows.height - revised.height)
         if dry_run:
             return counts
 
