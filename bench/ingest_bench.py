@@ -6,7 +6,7 @@ two workers in separate processes, so each peak memory is its own:
 
 - raw: the same rows, already parsed into tuples, inserted into the
   measurements table with sqlite3's executemany or psycopg's COPY in one
-  transaction; only the insert is timed;
+  transaction. Only the insert is timed.
 - ingest: `hoshin.ingest.files.ingest_file` on the CSV, timed end to end
   (reading, validation, periods, the upsert and the commit).
 

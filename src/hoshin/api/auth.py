@@ -10,7 +10,7 @@ from hoshin.organizations.models import Organization
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>` checked by `hoshin.accounts.tokens.authenticate_token` for one scope.
 
-    A missing header answers 401; a token that is malformed, unknown,
+    A missing header returns 401. A token that is malformed, unknown,
     revoked, expired or lacks the scope raises `PermissionDenied` (403).
     """
 

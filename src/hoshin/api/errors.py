@@ -94,7 +94,7 @@ def _unexpected(request, exc: Exception):
 
 
 def register_error_handlers(api) -> None:
-    """Make `api` answer every error, expected or not, in the one error shape."""
+    """Register handlers so that `api` returns every error, expected or not, in the one error shape."""
     api.add_exception_handler(Exception, _unexpected)
     api.add_exception_handler(DomainError, _domain_error)
     api.add_exception_handler(NinjaValidationError, _validation_error)

@@ -2,7 +2,7 @@
 
 A response is kept per organization and key for `RETENTION`. The same key
 with the same request (method, path, query, content type and body) replays
-the stored response with the header `Idempotent-Replayed: true`; the same
+the stored response with the header `Idempotent-Replayed: true`. The same
 key with a different request is a 409 conflict. Only successful responses
 are stored: a rejected request wrote nothing and may be retried as is.
 """

@@ -1,8 +1,8 @@
 """Encryption of secrets stored in the database (SQL source URLs).
 
-`HOSHIN_FIELD_KEY` holds one or more Fernet keys separated by commas. The
-first encrypts; all of them decrypt, so a key can be rotated by putting the
-new key first and re-saving the rows. In development, when the variable is
+`HOSHIN_FIELD_KEY` contains one or more Fernet keys separated by commas.
+The first key encrypts and all of them decrypt, so a key is rotated by
+putting the new key first and saving the rows again. In development, when the variable is
 unset, a key is derived from `SECRET_KEY`; production requires the variable.
 """
 

@@ -1,12 +1,17 @@
 """Dates and timestamps written as people write them.
 
-Accepted without a format: ISO dates, also unpadded (`2003-1-1`); ISO
-timestamps with or without an offset (`2020-01-01 00:00:00`,
-`2026-03-31T22:30:00Z`); day/month/year or month/day/year with `/`, `-` or
-`.` and a two- or four-digit year; `02-Jan-25` and `2 de janeiro de 2025`
-style dates with month names in English or in the file's locale; and a
-month alone (`2024-01`, `January 2024`) for its first day. Two-digit years
-below 69 are 20xx, as in Python's `%y`.
+Accepted without a format:
+
+- ISO dates, also unpadded (`2003-1-1`);
+- ISO timestamps with or without an offset (`2020-01-01 00:00:00`,
+  `2026-03-31T22:30:00Z`);
+- day/month/year or month/day/year with `/`, `-` or `.` and a two- or
+  four-digit year;
+- `02-Jan-25` and `2 de janeiro de 2025`, with month names in English or in
+  the file's locale;
+- a month alone (`2024-01`, `January 2024`), read as its first day.
+
+Two-digit years below 69 are 20xx, as in Python's `%y`.
 
 Whether `02/01/2025` is 2 January or 1 February is decided by, in order:
 an explicit `--date-format`; the column itself, when a first part above

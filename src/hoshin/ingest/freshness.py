@@ -1,9 +1,9 @@
 """Freshness: the last period each KPI received, and whether the next one is overdue.
 
 A KPI is stale when the period after its last measured period has ended
-and its grace time has passed too. The grace allows for data that
-arrives a little late: 1 day for daily KPIs (so a daily KPI last measured
-on the 10th is stale from the 13th, more than 2 days later), 3 days for
+and its grace time has passed too. The grace allows for data that arrives
+a little late. It is 1 day for daily KPIs, so a daily KPI last measured on
+the 10th is stale from the 13th, more than 2 days later. It is 3 days for
 weekly, 10 days for monthly, 30 days for quarterly and 60 days for yearly
 KPIs. A KPI that never received a value is not stale; it has no data.
 """

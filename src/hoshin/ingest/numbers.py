@@ -1,6 +1,6 @@
 """Numbers written as people write them: locale separators, units and percent signs.
 
-A cell holds an optional prefix (a currency such as `R$`), a number and an
+A cell contains an optional prefix (a currency such as `R$`), a number and an
 optional unit (`%`, `mm`, `kWh`). The number uses the decimal and group
 (thousands) separators of a locale, taken from Babel's CLDR data, and its
 groups must have three digits, so `1.2.3` is rejected in pt-BR instead of
@@ -97,8 +97,8 @@ def parse_numbers(text: pl.Expr, fmt: NumberFormat, missing_tokens: tuple[str, .
 
     `value` is the number as written (42.5 for `42,5 %`), `percent` is true
     when the cell carries a % sign, `not_applicable` when the cell is empty,
-    `-` or one of `missing_tokens`, and `invalid` when it holds text that is
-    not a number in `fmt`.
+    `-` or one of `missing_tokens`, and `invalid` when it contains text that
+    is not a number in `fmt`.
     """
     cleaned = text.str.replace_all(r"[\u00a0\u202f\u2009]", " ").str.strip_chars()
     negative_parens = cleaned.str.contains(r"^\(.*\)$")
@@ -124,8 +124,8 @@ def parse_number_column(texts: pl.Series, fmt: NumberFormat, missing_tokens: tup
     """Parse a text column like `parse_numbers`, returning a frame with its four columns in the same order.
 
     Cells that are plain numbers (digits, an optional sign and decimal part)
-    are cast directly; only the others go through the full pattern, which
-    is several times slower on large files.
+    are cast directly. Only the other cells go through the full pattern,
+    because extracting its groups is the slowest step on large files.
     """
     plain_pattern = rf"^[+-]?[0-9]+(?:{re.escape(fmt.decimal)}[0-9]+)?$"
     frame = pl.DataFrame({"text": texts}).with_row_index("_index")

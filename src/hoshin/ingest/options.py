@@ -1,6 +1,6 @@
 """Options of a file import, from the command line or a saved YAML mapping.
 
-A mapping file holds the same options as the command line, with
+A mapping file contains the same options as the command line, with
 underscores: `kpi_column: indicador`, `value_columns: ["volume armazenado=reservoir_volume"]`,
 `locale: pt-BR`. Options given on the command line win over the file.
 """

@@ -119,10 +119,10 @@ def _is_number_text(text: str) -> bool:
 def find_header(rows: list[list[str]], wanted: set[str], known: set[str]) -> int:
     """Return the index of the header row among `rows`.
 
-    The header is the first row that holds every requested column name, or
-    else the first with two or more recognised names (kpi, date, value...),
-    or else the first row that is at least half as wide as the widest row
-    and holds only text.
+    The header is the first row that contains every requested column name.
+    Failing that, it is the first row with two or more recognised names
+    (kpi, date, value...), and failing that, the first row of text only that
+    is at least half as wide as the widest row.
     """
     names = [{normalize_name(cell) for cell in row if cell.strip()} for row in rows]
     if wanted:

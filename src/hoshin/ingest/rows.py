@@ -3,8 +3,8 @@
 Each row is a mapping with `kpi`, `date`, `value` and optionally `segment`,
 `numerator` and `denominator`, plus the `line` it came from. A date is a
 `date`, a `datetime`, or an ISO 8601 text (`2025-01-02`,
-`2025-01-02T08:30:00-03:00`); a timestamp without an offset is read in
-`timestamp_zone`, the organization's zone by default.
+`2025-01-02T08:30:00-03:00`). A timestamp without an offset is read in
+`timestamp_zone`, which is the organization's zone by default.
 """
 
 from __future__ import annotations

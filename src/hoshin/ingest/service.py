@@ -86,12 +86,12 @@ class IngestReport:
 def ingest(organization, records: pl.DataFrame | list[pl.DataFrame], *, actor=None, source: str,
            skip_invalid: bool = False, dry_run: bool = False, errors: list[RowError] | None = None,
            rows_read: int | None = None, not_applicable: int = 0) -> IngestReport:
-    """Validate and store `records` for `organization`; see the module docstring for the steps.
+    """Validate and store `records` for `organization`, following the steps in the module docstring.
 
-    `records` may be a list of frames (chunks of a file); the list is
+    `records` may be a list of frames (the chunks of a file). The list is
     emptied, so the chunks are freed as soon as they are combined. `errors`
-    are row errors found while reading (they count like the ones found
-    here), `rows_read` the number of input rows for the report.
+    are row errors found while reading, and they count like the ones found
+    here. `rows_read` is the number of input rows for the report.
     """
     errors = list(errors or [])
     if isinstance(records, list):
