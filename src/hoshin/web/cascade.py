@@ -9,7 +9,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from hoshin.okrs.models import CheckIn, KeyResult
-from hoshin.web.report import ScoreReport
+from hoshin.web.report import ScoreIndex
 
 REPORT_KR_FIELDS = ("current", "progress_raw", "progress", "expected_progress")
 REPORT_KPI_FIELDS = ("period", "actual", "target", "target_to_date", "attainment", "change")
@@ -24,7 +24,7 @@ def scored(item: dict) -> dict:
     }
 
 
-def kpi_data(kpi, report: ScoreReport, organization) -> dict:
+def kpi_data(kpi, report: ScoreIndex, organization) -> dict:
     item = report.item("kpis", kpi.key)
     return {
         "key": kpi.key,
@@ -67,7 +67,7 @@ def check_in_data(check_in: CheckIn | None) -> dict | None:
     }
 
 
-def key_result_data(key_result: KeyResult, report: ScoreReport, organization) -> dict:
+def key_result_data(key_result: KeyResult, report: ScoreIndex, organization) -> dict:
     item = report.item("key_results", key_result.key)
     okr_key = key_result.objective.key
     source = key_result.source_kpi
@@ -95,7 +95,7 @@ def key_result_data(key_result: KeyResult, report: ScoreReport, organization) ->
     }
 
 
-def okr_objective_data(okr, key_results: list[KeyResult], report: ScoreReport, organization) -> dict:
+def okr_objective_data(okr, key_results: list[KeyResult], report: ScoreIndex, organization) -> dict:
     item = report.item("okr_objectives", okr.key)
     return {
         "key": okr.key,

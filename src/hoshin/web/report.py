@@ -19,7 +19,9 @@ def empty_item(key: str) -> dict:
 
 
 @dataclass
-class ScoreReport:
+class ScoreIndex:
+    """The scoring report's JSON document, with each kind's items indexed by key."""
+
     data: dict
     index: dict = field(init=False)
 
@@ -31,5 +33,5 @@ class ScoreReport:
         return self.index[kind].get(key) or empty_item(key)
 
 
-def score_report(organization, as_of=None) -> ScoreReport:
-    return ScoreReport(score_organization(organization, as_of=as_of).to_json())
+def score_report(organization, as_of=None) -> ScoreIndex:
+    return ScoreIndex(score_organization(organization, as_of=as_of).to_json())
