@@ -38,6 +38,14 @@ def num(value, digits=1):
     return format_decimal(value, format=pattern, locale=_babel_locale())
 
 
+@register.simple_tag
+def quantity(value, unit_of_measure="", digits=2):
+    """Format a number followed by its unit of measure; a missing number prints a dash without the unit."""
+    if not _is_number(value):
+        return MISSING
+    return f"{num(value, digits)} {unit_of_measure}".strip()
+
+
 @register.filter
 def percent(value, digits=0):
     """Format a fraction (0.734) as a percentage (73 %) in the active locale."""
