@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "hoshin.scoring",
     "hoshin.ingest",
     "hoshin.web",
+    "hoshin.insights",
 ]
 
 MIDDLEWARE = [

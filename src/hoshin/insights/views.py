@@ -1,0 +1,18 @@
+"""Insight pages: hygiene, evidence for links, root causes, forecasts, retrospectives and the learning log.
+
+Every page goes through `organization_page` (login, membership, language,
+JSON twin at `.json`) and builds one plain dict.
+"""
+
+from hoshin.insights.hygiene import check_organization
+from hoshin.web.pages import as_of_from, organization_data, organization_page, respond
+
+
+@organization_page
+def hygiene_page(request, organization):
+    as_of = as_of_from(request, organization)
+    report = check_organization(organization, as_of)
+
+    data = {**report.to_json(), "organization": organization_data(organization), "as_of": as_of}
+    return respond(request, "insights/hygiene.html", data)
+
