@@ -1,4 +1,9 @@
 """Insight pages; each is also served as JSON at its URL plus `.json`.
+
+`/o/<org>/evidence.json` lists every tested link with `kind`, `from`,
+`to` and `verdict`; the strategy map styles each cause-effect line by the
+verdict of the item whose `kind` is `cause_effect` and whose `from.key`
+and `to.key` are the line's objectives.
 """
 
 from django.urls import path
@@ -8,4 +13,5 @@ from hoshin.web.urls import page
 
 urlpatterns = [
     *page("o/<slug:org>/insights", views.hygiene_page, "insights"),
+    *page("o/<slug:org>/evidence", views.evidence_page, "evidence"),
 ]

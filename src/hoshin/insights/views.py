@@ -4,6 +4,7 @@ Every page goes through `organization_page` (login, membership, language,
 JSON twin at `.json`) and builds one plain dict.
 """
 
+from hoshin.insights.evidence import organization_evidence
 from hoshin.insights.hygiene import check_organization
 from hoshin.web.pages import as_of_from, organization_data, organization_page, respond
 
@@ -16,3 +17,11 @@ def hygiene_page(request, organization):
     data = {**report.to_json(), "organization": organization_data(organization), "as_of": as_of}
     return respond(request, "insights/hygiene.html", data)
 
+
+@organization_page
+def evidence_page(request, organization):
+    as_of = as_of_from(request, organization)
+    report = organization_evidence(organization, as_of)
+
+    data = {**report.to_json(), "organization": organization_data(organization), "as_of": as_of}
+    return respond(request, "insights/evidence.html", data)
