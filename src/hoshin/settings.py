@@ -163,10 +163,10 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 
 if PRODUCTION:
-    # Behind a reverse proxy that terminates TLS, Django sees plain HTTP and
-    # must trust the proxy's X-Forwarded-Proto to know the request was HTTPS;
-    # without it, the redirect to HTTPS below would loop. Turn this on only
-    # when the proxy overwrites the header sent by clients.
+    # Behind a reverse proxy that terminates TLS, every request reaches Django
+    # as plain HTTP. Django must trust the proxy's X-Forwarded-Proto to know
+    # the request was HTTPS, or the redirect to HTTPS below loops. Turn this
+    # on only when the proxy overwrites the header sent by clients.
     if env_bool("HOSHIN_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("HOSHIN_SSL_REDIRECT", True)

@@ -59,6 +59,21 @@ def test_raw_sql_rejected(guarded, history_row, statement):
     assert Organization.history.get(pk=history_row.pk).history_change_reason == "rebrand"
 
 
+def test_truncate_rejected_on_postgresql(guarded, history_row):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    table = Organization.history.model._meta.db_table
+
+    with connection.cursor() as cursor:
+        # Deferred foreign-key checks of the test's own writes would make
+        # PostgreSQL reject TRUNCATE for another reason.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f'TRUNCATE "{table}"')
+
+    assert Organization.history.filter(pk=history_row.pk).exists()
+
+
 def guarded_tables() -> list[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
