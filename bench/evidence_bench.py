@@ -23,6 +23,7 @@ Usage: python bench/evidence_bench.py --size tiny|full [--seed N]
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import platform
 import sys
 import time
@@ -30,12 +31,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from hoshin.demo import series as demo_series  # noqa: E402
 from hoshin.engine.insights.evidence import CONTRADICTED, SUPPORTED, LinkSpec, evaluate  # noqa: E402
+from hoshin.engine.insights.attribution import Contributor, attribute  # noqa: E402
 from hoshin.engine.insights.series import Series  # noqa: E402
+from hoshin.engine.scoring import score_organization  # noqa: E402
+from hoshin.engine.snapshot import (  # noqa: E402
+    KeyResultSnapshot, KpiSnapshot, Link, OkrObjectiveSnapshot, OrganizationSnapshot, StrategicObjectiveSnapshot,
+)
 
 NOISE_LEVELS = {"low": 0.5, "demo": 1.0, "high": 2.0}
 DEMO_NOISE_RATIOS = (0.2, 1.25)
@@ -44,8 +51,8 @@ START = np.datetime64("2023-01-02")
 
 SIZES = {
     # organizations per setting, groups per organization, links timed
-    "tiny": {"organizations": 2, "groups": 8, "timed_links": 200, "histories": (365, 730)},
-    "full": {"organizations": 10, "groups": 12, "timed_links": 10_000, "histories": (365, 730)},
+    "tiny": {"organizations": 2, "groups": 8, "timed_links": 200, "histories": (365, 730), "fault_seeds": 5},
+    "full": {"organizations": 10, "groups": 12, "timed_links": 10_000, "histories": (365, 730), "fault_seeds": 50},
 }
 
 
@@ -136,7 +143,7 @@ def evidence_rates(size: dict, seed: int) -> list[dict]:
     return rows
 
 
-def evidence_timing(size: dict, seed: int) -> tuple[int, int, float]:
+def evidence_timing(size: dict, seed: int) -> tuple[int, int, float, float]:
     """Time `evaluate` on `timed_links` links among 2,000 KPIs (fewer at tiny size) over two years of daily data."""
     rng = np.random.default_rng(seed)
     kpis = min(2_000, size["timed_links"])
@@ -146,9 +153,81 @@ def evidence_timing(size: dict, seed: int) -> tuple[int, int, float]:
     causes = rng.integers(0, len(keys), size["timed_links"])
     effects = (causes + rng.integers(1, len(keys), size["timed_links"])) % len(keys)
     specs = [LinkSpec(str(i), keys[c], keys[e], 1, int(rng.choice(LAGS))) for i, (c, e) in enumerate(zip(causes, effects))]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     evaluate(specs, organization.series)
-    return len(specs), len(keys), time.perf_counter() - started
+    return len(specs), len(keys), time.perf_counter() - started, time.process_time() - cpu
+
+
+OPERATIONAL = ("ops-a", "ops-b", "ops-c")
+# The data ends 50 days into a 91-day cycle, 10 days after the step change began.
+CYCLE_DAYS = 91
+CYCLE_ELAPSED = 50
+# Operational KPIs are counts or levels well above zero, so ratio scoring applies.
+LEVEL = 100.0
+
+
+def fault_scenario(rng: np.random.Generator) -> tuple[dict[str, np.ndarray], np.ndarray, str]:
+    """Simulate a strategic KPI driven by three operational KPIs, and a step change in one of them.
+
+    The step starts 40 days before the end of the data, in the running
+    cycle, and moves that KPI by 2.5 of its spreads against its target.
+    """
+    days = START + np.arange(730)
+    pre = 60
+    all_days = START - pre + np.arange(730 + pre)
+    visible = slice(pre, pre + 730)
+    faulty = str(rng.choice(OPERATIONAL))
+    values, standardized = {}, {}
+    for key in OPERATIONAL:
+        daily = kpi_series(rng, all_days, visible, [], standardized, 1.0)
+        if key == faulty:
+            daily[-40:] -= 2.5 * daily[visible].std()
+        values[key] = daily
+        standardized[key] = demo_series.standardize(daily, visible)
+    weights = rng.dirichlet(np.ones(3)) * 0.85
+    drivers = [Driver(key, "strategic", 1, int(rng.choice((0, 7))), float(np.sqrt(weight)))
+               for key, weight in zip(OPERATIONAL, weights, strict=True)]
+    values["strategic"] = kpi_series(rng, all_days, visible, drivers, standardized, 1.0)
+    return {key: LEVEL + daily[visible] for key, daily in values.items()}, days, faulty
+
+
+def explain_rank(rng: np.random.Generator) -> bool:
+    """Score a faulty scenario with the engine, test its feeds, and tell whether the faulty KPI ranks first."""
+    values, days, faulty = fault_scenario(rng)
+    as_of = days[-1].astype(object)
+    cycle_start = as_of - dt.timedelta(days=CYCLE_ELAPSED - 1)
+    cycle_end = cycle_start + dt.timedelta(days=CYCLE_DAYS - 1)
+    before = days < np.datetime64(cycle_start)
+    kpis, key_results = [], []
+    for key, daily in values.items():
+        level, spread = daily[before][-90:].mean(), daily[before].std()
+        kpis.append(KpiSnapshot(key, "mean", "daily", target=level + 0.5 * spread, green=level + 0.5 * spread,
+                                yellow=level - spread))
+        if key != "strategic":
+            key_results.append(KeyResultSnapshot(f"kr-{key}", "okr", "increase", baseline=level - 0.5 * spread,
+                                                 target=level + 0.5 * spread, source_kpi=key))
+    snapshot = OrganizationSnapshot(
+        kpis=tuple(kpis), key_results=tuple(key_results),
+        okr_objectives=(OkrObjectiveSnapshot("okr", cycle_start, cycle_end, strategic_objectives=(Link("goal"),)),),
+        strategic_objectives=(StrategicObjectiveSnapshot("goal", "customer", "company", kpis=(Link("strategic"),)),),
+        measurements=pl.DataFrame({
+            "kpi_id": np.repeat(list(values), days.size),
+            "day": np.tile(days, len(values)),
+            "value": np.concatenate(list(values.values())),
+        }),
+    )
+    report = score_organization(snapshot, as_of)
+    series = {key: Series.of("daily", days, daily) for key, daily in values.items()}
+    verdicts = evaluate([LinkSpec(key, key, "strategic", 1, 0) for key in OPERATIONAL], series)
+    evidence = dict(zip(OPERATIONAL, verdicts, strict=True))
+    contributors = [Contributor("kpi", "strategic", 0.5, report.kpis["strategic"].score)]
+    for key in OPERATIONAL:
+        kr = report.key_results[f"kr-{key}"]
+        contributors.append(Contributor("key_result", f"kr-{key}", 0.5 / 3, kr.score, kr.expected_progress,
+                                        evidence[key].verdict, evidence[key].result.correlation, kpi=key,
+                                        raw=kr.progress_raw))
+    ranked = attribute(contributors, "strategic")
+    return (ranked[0].kind, ranked[0].key) == ("kpi", faulty)
 
 
 def main() -> None:
@@ -166,8 +245,14 @@ def main() -> None:
               f"{row['real_supported'] / row['real']:>10.1%} {row['real_contradicted']:>13} "
               f"{row['unrelated']:>10} {row['unrelated_supported'] / row['unrelated']:>10.1%}")
 
-    links, kpis, seconds = evidence_timing(size, args.seed)
-    print(f"\ntiming: {links:,} links among {kpis:,} KPIs, 730 daily values each: {seconds:.1f} s")
+    rng = np.random.default_rng(args.seed)
+    hits = sum(explain_rank(rng) for _ in range(size["fault_seeds"]))
+    print(f"\nexplain: the KPI with a step change ranks first in {hits} of {size['fault_seeds']} seeds "
+          f"({hits / size['fault_seeds']:.0%})")
+
+    links, kpis, seconds, cpu = evidence_timing(size, args.seed)
+    print(f"\ntiming: {links:,} links among {kpis:,} KPIs, 730 daily values each: {seconds:.1f} s "
+          f"({cpu:.1f} s of CPU)")
 
 
 if __name__ == "__main__":

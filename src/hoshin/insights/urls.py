@@ -14,4 +14,5 @@ from hoshin.web.urls import page
 urlpatterns = [
     *page("o/<slug:org>/insights", views.hygiene_page, "insights"),
     *page("o/<slug:org>/evidence", views.evidence_page, "evidence"),
+    *page("o/<slug:org>/objectives/<slug:key>/explain", views.explain_page, "explain"),
 ]

@@ -19,8 +19,8 @@ For one pair of series (`pair_evidence`):
    can move part of a smooth effect onto a neighbouring lag with the
    other sign, which says nothing about the link's direction.
 4. A Granger-style F-test: does adding the cause at the expected lag
-   (and one period either side) to an autoregression of the effect
-   reduce its residuals? It gives the p-value of statsmodels'
+   (and one period either side, or every lag tried when none is
+   expected) to an autoregression of the effect reduce its residuals? It gives the p-value of statsmodels'
    `OLS.compare_f_test` on the same two regressions.
 
 The link's p-value is the larger of the two, so both tests must agree.
@@ -281,6 +281,9 @@ def ar_filter(values: np.ndarray, coefficients: np.ndarray) -> np.ndarray:
 def granger_p(x: np.ndarray, y: np.ndarray, expected: int, max_lag: int, order: int) -> float:
     """P-value of the F-test that x at lags expected−1..expected+1 adds to an autoregression of y of `order`.
 
+    With no expected lag (a feed, or a link expected to act at once) the
+    cause enters at every lag from 0 to `max_lag` instead.
+
     A lag of 0 is allowed, which makes this a Granger-style test rather
     than Granger's own: an effect measured in the same period as its cause
     is common in KPIs. The statistic is the one statsmodels'
@@ -288,7 +291,10 @@ def granger_p(x: np.ndarray, y: np.ndarray, expected: int, max_lag: int, order: 
     checks that they agree); it is computed here with one least-squares
     solve per model, which an organization's thousands of links need.
     """
-    x_lags = np.arange(max(0, expected - 1), min(max_lag, expected + 1) + 1)
+    if expected == 0:
+        x_lags = np.arange(0, max_lag + 1)
+    else:
+        x_lags = np.arange(max(0, expected - 1), min(max_lag, expected + 1) + 1)
     own = lag_matrix(y, np.arange(1, order + 1))
     cause = lag_matrix(x, x_lags)
     rows = np.isfinite(y) & np.isfinite(own).all(axis=1) & np.isfinite(cause).all(axis=1)
