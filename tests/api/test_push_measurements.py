@@ -118,6 +118,7 @@ def test_bulk_csv_with_locale(nps, token, api):
 
     assert status == 200
     assert stored(nps) == {dt.date(2025, 1, 2): 9.99, dt.date(2025, 1, 13): 1234.5}
+    assert set(Measurement.objects.values_list("source", flat=True)) == {"api"}
 
 
 def test_bulk_csv_missing_column(nps, token, api):

@@ -176,5 +176,5 @@ def _ingest_csv(organization, body: bytes, options: CsvOptions, actor, content_t
             timestamp_zone=options.timestamp_zone, skip_invalid=options.skip_invalid, dry_run=options.dry_run,
             missing_values=[options.missing_values] if options.missing_values else [],
         )
-        report = ingest_file(organization, path, ingest_options, actor=actor)
+        report = ingest_file(organization, path, ingest_options, actor=actor, source="api")
     return report

@@ -22,9 +22,12 @@ def kpi_names(organization) -> dict[str, str]:
     return names
 
 
-def ingest_file(organization, path: str | Path, options: IngestOptions, *, actor=None,
+def ingest_file(organization, path: str | Path, options: IngestOptions, *, actor=None, source: str | None = None,
                 progress: Callable[[float, int], None] | None = None) -> IngestReport:
-    """Import one file; raises `IngestRejected` when a row is invalid and `options.skip_invalid` is off."""
+    """Import one file, recorded as `source` (`file:NAME` by default).
+
+    Raises `IngestRejected` when a row is invalid and `options.skip_invalid` is off.
+    """
     path = Path(path)
     table = read_table(path, sheet=options.sheet, header_row=options.header_row, encoding=options.encoding,
                        delimiter=options.delimiter, wanted=wanted_names(options), known=KNOWN_NAMES)
@@ -42,7 +45,7 @@ def ingest_file(organization, path: str | Path, options: IngestOptions, *, actor
             progress(table.progress(), rows_read)
     errors.extend(table.errors)
     rows_read += len({error.line for error in table.errors})
-    report = ingest(organization, parts, actor=actor, source=f"file:{path.name}", skip_invalid=options.skip_invalid,
+    report = ingest(organization, parts, actor=actor, source=source or f"file:{path.name}", skip_invalid=options.skip_invalid,
                     dry_run=options.dry_run, errors=errors, rows_read=rows_read, not_applicable=not_applicable)
     report.columns = [column.label for column in table.columns]
     return report
