@@ -154,9 +154,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 # Database triggers that reject UPDATE and DELETE on history tables, installed
-# by `migrate`. Off by default in development so test fixtures may rewrite
-# history dates; the ORM guard against changing history rows is always on.
-AUDIT_DATABASE_GUARD = env_bool("HOSHIN_AUDIT_DATABASE_GUARD", PRODUCTION)
+# by `migrate`. The ORM guard against changing history rows is always on.
+AUDIT_DATABASE_GUARD = env_bool("HOSHIN_AUDIT_DATABASE_GUARD", True)
+
+# Change reasons are free text of any length, on SQLite and PostgreSQL alike.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION

@@ -94,8 +94,9 @@ def test_every_history_table_has_triggers(guarded):
 
 
 def test_migrate_installs_triggers_when_enabled(db, settings):
-    from hoshin.audit.guard import install_triggers_after_migrate
+    from hoshin.audit.guard import drop_triggers, install_triggers_after_migrate
 
+    drop_triggers()
     settings.AUDIT_DATABASE_GUARD = False
     install_triggers_after_migrate(sender=None)
     assert not triggers_installed()
