@@ -112,3 +112,16 @@ def test_openapi_document_loads():
     paths = response.json()["paths"]
     assert "/api/v1/orgs/{org}/kpis/{kpi}/measurements" in paths
     assert "/api/v1/orgs/{org}/measurements:bulk" in paths
+
+
+def test_repeated_bad_tokens_are_429(nps, api, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 3
+
+    statuses = [api(URL, {"date": "2025-01-02", "value": 1}, token="hoshin_bad_token")[0] for _ in range(3)]
+    status, body, response = api(URL, {"date": "2025-01-02", "value": 1}, token="hoshin_bad_token")
+
+    assert statuses == [403, 403, 403]
+    assert status == 429
+    assert_error_shape(body)
+    assert body["error"]["code"] == "rate_limited"
+    assert int(response["Retry-After"]) > 0

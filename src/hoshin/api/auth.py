@@ -27,9 +27,10 @@ class TokenAuth(HttpBearer):
         return self.authenticate(request, token.strip())
 
     def authenticate(self, request, token):
+        from hoshin.accounts.ratelimit import client_address
         from hoshin.accounts.tokens import authenticate_token
 
-        return authenticate_token(token, self.scope, address=request.META.get("REMOTE_ADDR"))
+        return authenticate_token(token, self.scope, address=client_address(request))
 
 
 def organization_for(user, key: str) -> Organization:

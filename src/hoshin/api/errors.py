@@ -46,6 +46,12 @@ def error_response(status: int, code: str, message: str, details: list | None = 
 
 
 def _domain_error(request, exc: DomainError):
+    from hoshin.accounts.ratelimit import TooManyAttempts
+
+    if isinstance(exc, TooManyAttempts):
+        response = error_response(429, exc.code, exc.message)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     status = next(status for cls, status in STATUS_BY_ERROR if isinstance(exc, cls))
     if isinstance(exc, IngestRejected):
         details = [{"line": error.line, "field": error.column, "message": error.message} for error in exc.errors]
