@@ -3,7 +3,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from hoshin.web.views import check_in, history, home, kpi, objective, okr_board, organizations, strategy_map
+from hoshin.web.views import (
+    check_in, entry, health, history, home, kpi, objective, okr_board, organizations, strategy_map, upload,
+)
 
 
 def page(route: str, view, name: str) -> list:
@@ -18,6 +20,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", organizations.index, name="index"),
     path("organizations.json", organizations.index, {"as_json": True}, name="index-json"),
@@ -28,6 +31,9 @@ urlpatterns = [
     *page("o/<slug:org>/kpis/<slug:key>", kpi.kpi_page, "kpi"),
     *page("o/<slug:org>/okrs", okr_board.okr_board, "okr-board-default"),
     *page("o/<slug:org>/units/<slug:unit_key>/okrs", okr_board.okr_board, "okr-board"),
+    *page("o/<slug:org>/entry", entry.entry, "entry-grid-default"),
+    *page("o/<slug:org>/units/<slug:unit_key>/entry", entry.entry, "entry-grid"),
+    *page("o/<slug:org>/upload", upload.upload, "upload"),
     *page("o/<slug:org>/okrs/<slug:okr_key>/key-results/<slug:kr_key>/check-in", check_in.check_in, "check-in"),
     *page("o/<slug:org>/okrs/<slug:okr_key>/key-results/<slug:kr_key>/history", history.key_result_history,
           "key-result-history"),

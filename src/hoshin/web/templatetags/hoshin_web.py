@@ -98,3 +98,11 @@ def site_header(context):
         "next_url": request.get_full_path() if request is not None else "/",
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def get_item(mapping, key):
+    """Return `mapping[key]`, or an empty string when the mapping lacks it."""
+    if not isinstance(mapping, dict):
+        return ""
+    return mapping.get(key, "")
