@@ -43,62 +43,84 @@ _VALUES = 2  # sum, mean, last, min or max
 _RATIO = 4
 _RANGE_SCHEMA = {"id": pl.Int64, "kpi_id": pl.Int64, "window_start": pl.Date, "window_end": pl.Date, "flag": pl.Int64}
 
-# Only finite numbers count: x - x is NaN for infinities and NaN (NULL in SQLite), so the test fails.
-_FINITE = "m.value - m.value = 0"
-_HAS_RATIO = "(m.numerator - m.numerator = 0 AND m.denominator - m.denominator = 0)"
-_VALUE = f"CASE WHEN {_FINITE} THEN m.value END"
-_JOIN = "JOIN {table} m ON m.kpi_id = w.kpi_id AND m.period_start BETWEEN w.window_start AND w.window_end"
+_VALUE_SUMS = (
+    "SUM(m.value) AS value_sum, SUM(m.value * m.value_count) AS weighted_sum, SUM(m.value_count) AS n_value, "
+    "MIN(m.value) AS minimum, MAX(m.value) AS maximum, COUNT(DISTINCT m.period_start) AS periods_value, "
+    "MAX(m.period_start) AS last_period, MIN(m.value_count) AS smallest_n"
+)
+_RATIO_SUMS = (
+    "SUM(m.numerator) AS numerator, SUM(m.denominator) AS denominator, SUM(m.value_count) AS n_ratio, "
+    "COUNT(DISTINCT m.period_start) AS periods_ratio, MIN(m.value_count) AS smallest_n"
+)
 
+
+def _finite(column: str) -> str:
+    """Return SQL that is true when `column` is a finite number.
+
+    Comparisons are false for NULL and NaN (PostgreSQL orders NaN above
+    infinity, SQLite stores NaN as NULL). Range bounds, unlike an expression
+    such as x - x = 0, let the query planner estimate how many rows pass.
+    """
+    if connection.vendor == "postgresql":
+        return f"({column} > '-Infinity' AND {column} < 'Infinity')"
+    return f"({column} > -9e999 AND {column} < 9e999)"  # SQLite reads 9e999 as infinity.
+
+
+def _per_range(sums: str, condition: str, flag: int) -> str:
+    """Return SQL with one row of `sums` per range whose flag has `flag`, over the rows meeting `condition`.
+
+    SQLite walks the ranges and looks up each one's rows in the index on
+    (kpi_id, period_start). A lateral subquery makes PostgreSQL do the same,
+    where a join would lead it to read the whole table.
+    """
+    if connection.vendor == "postgresql":
+        return (
+            f"SELECT w.id, w.kpi_id, w.flag, sums.* FROM {{windows}} w CROSS JOIN LATERAL ("
+            f"SELECT {sums} FROM {{table}} m WHERE m.kpi_id = w.kpi_id "
+            f"AND m.period_start BETWEEN w.window_start AND w.window_end AND {condition}) sums "
+            f"WHERE (w.flag & {flag}) > 0"
+        )
+    return (
+        f"SELECT w.id, w.kpi_id, w.flag, {sums} FROM {{windows}} w JOIN {{table}} m ON m.kpi_id = w.kpi_id "
+        f"AND m.period_start BETWEEN w.window_start AND w.window_end "
+        f"WHERE (w.flag & {flag}) > 0 AND {condition} GROUP BY w.id, w.kpi_id, w.flag"
+    )
 
 
 def _last_period_sum(expression: str) -> str:
     """Return SQL for the sum of `expression` over the range's last period with a value: an indexed look-up."""
     return (
         f"CASE WHEN (s.flag & {_LAST}) > 0 THEN (SELECT SUM({expression}) FROM {{table}} m "
-        f"WHERE m.kpi_id = s.kpi_id AND m.period_start = s.last_period AND {_FINITE}) END"
+        f"WHERE m.kpi_id = s.kpi_id AND m.period_start = s.last_period AND {_finite('m.value')}) END"
     )
 
 
-_VALUES_SQL = f"""
-SELECT s.id, s.value_sum, s.weighted_sum, s.n_value, s.minimum, s.maximum, s.periods_value, s.last_period,
-       {_last_period_sum("m.value * m.value_count")},
-       {_last_period_sum("m.value_count")},
-       s.smallest_n
-FROM (
-    SELECT w.id, w.kpi_id, w.flag,
-           SUM({_VALUE}) AS value_sum,
-           SUM({_VALUE} * m.value_count) AS weighted_sum,
-           SUM(CASE WHEN {_FINITE} THEN m.value_count END) AS n_value,
-           MIN({_VALUE}) AS minimum,
-           MAX({_VALUE}) AS maximum,
-           COUNT(DISTINCT CASE WHEN {_FINITE} THEN m.period_start END) AS periods_value,
-           MAX(CASE WHEN {_FINITE} THEN m.period_start END) AS last_period,
-           MIN(m.value_count) AS smallest_n
-    FROM {{windows}} w {_JOIN}
-    WHERE (w.flag & {_VALUES}) > 0
-    GROUP BY w.id, w.kpi_id, w.flag
-) s
-"""
-_RATIO_SQL = f"""
-SELECT w.id,
-       SUM(CASE WHEN {_HAS_RATIO} THEN m.numerator END),
-       SUM(CASE WHEN {_HAS_RATIO} THEN m.denominator END),
-       SUM(CASE WHEN {_HAS_RATIO} THEN m.value_count END),
-       COUNT(DISTINCT CASE WHEN {_HAS_RATIO} THEN m.period_start END),
-       MIN(m.value_count)
-FROM {{windows}} w {_JOIN}
-WHERE (w.flag & {_RATIO}) > 0
-GROUP BY w.id
-"""
-_SEARCH_SQL = f"""
-SELECT w.id, (
-    SELECT m.period_start FROM {{table}} m
-    WHERE m.kpi_id = w.kpi_id AND m.period_start BETWEEN w.window_start AND w.window_end
-      AND CASE WHEN (w.flag & {_RATIO}) > 0 THEN {_HAS_RATIO} ELSE {_FINITE} END
-    ORDER BY m.period_start DESC LIMIT 1
-)
-FROM {{windows}} w
-"""
+def _values_sql() -> str:
+    return (
+        "SELECT s.id, s.value_sum, s.weighted_sum, s.n_value, s.minimum, s.maximum, s.periods_value, s.last_period, "
+        f"{_last_period_sum('m.value * m.value_count')}, {_last_period_sum('m.value_count')}, s.smallest_n "
+        f"FROM ({_per_range(_VALUE_SUMS, _finite('m.value'), _VALUES)}) s"
+    )
+
+
+def _ratio_sql() -> str:
+    has_ratio = f"{_finite('m.numerator')} AND {_finite('m.denominator')}"
+    return (
+        "SELECT s.id, s.numerator, s.denominator, s.n_ratio, s.periods_ratio, s.smallest_n "
+        f"FROM ({_per_range(_RATIO_SUMS, has_ratio, _RATIO)}) s"
+    )
+
+
+def _search_sql() -> str:
+    has_ratio = f"{_finite('m.numerator')} AND {_finite('m.denominator')}"
+    return (
+        "SELECT w.id, (SELECT m.period_start FROM {table} m "
+        "WHERE m.kpi_id = w.kpi_id AND m.period_start BETWEEN w.window_start AND w.window_end "
+        f"AND CASE WHEN (w.flag & {_RATIO}) > 0 THEN {has_ratio} ELSE {_finite('m.value')} END "
+        "ORDER BY m.period_start DESC LIMIT 1) FROM {windows} w"
+    )
+
+
 _VALUES_SCHEMA = {
     "range": pl.Int64, "value_sum": pl.Float64, "weighted_sum": pl.Float64, "n_value": pl.Float64,
     "minimum": pl.Float64, "maximum": pl.Float64, "periods_value": pl.Int64, "last_period": pl.Date,
@@ -144,7 +166,7 @@ def _last_periods_with_data(searches: pl.DataFrame, ids: pl.DataFrame, lookback_
         flag=pl.when(pl.col("aggregation") == "ratio").then(_RATIO).otherwise(_VALUES),
     )
     with transaction.atomic():
-        (found,) = _query([(_SEARCH_SQL, {"search": pl.Int64, "period_start": pl.Date})], ranges)
+        (found,) = _query([(_search_sql(), {"search": pl.Int64, "period_start": pl.Date})], ranges)
     found = found.filter(pl.col("period_start").is_not_null()).with_columns(pl.col("search").cast(pl.UInt32))
     return rows.join(found, on="search", how="inner").select("kpi_id", "period_start").sort("kpi_id")
 
@@ -183,12 +205,13 @@ def _range_partials(ranges: pl.DataFrame, definitions: pl.DataFrame, ids: pl.Dat
     """Return the partial sums of every range, with ``range`` in place of ``window``."""
     try:
         with transaction.atomic():
-            values, ratios = _query([(_VALUES_SQL, _VALUES_SCHEMA), (_RATIO_SQL, _RATIO_SCHEMA)], ranges)
+            values, ratios = _query([(_values_sql(), _VALUES_SCHEMA), (_ratio_sql(), _RATIO_SCHEMA)], ranges)
     except DataError as error:
         # PostgreSQL raises when a double-precision sum overflows, where the engine gives no value.
         logger.warning("window sums overflowed in the database (%s); aggregating the rows in Python", error)
         return _partials_from_rows(ranges, definitions, ids, calendar)
 
+    # NOTE: only rows that a window uses are checked, while a measurements frame is checked whole.
     smallest_n = pl.concat([values["smallest_n"], ratios["smallest_n"]]).min()
     if smallest_n is not None and smallest_n <= 0:
         raise ValidationError("n", f"the number of underlying values must be positive, got {smallest_n}")
@@ -221,17 +244,23 @@ def _query(statements: list[tuple[str, dict]], windows: pl.DataFrame) -> list[pl
     with connection.cursor() as cursor, _windows_relation(cursor, windows) as (relation, params):
         for sql, schema in statements:
             cursor.execute(sql.format(windows=relation, table=table), params)
-            frame = pl.DataFrame(cursor.fetchall(), schema=list(schema), orient="row", infer_schema_length=None)
-            frames.append(frame.with_columns(_cast(name, dtype) for name, dtype in schema.items()))
+            numbers = {name: dtype for name, dtype in schema.items() if dtype != pl.Date}
+            frame = pl.DataFrame(cursor.fetchall(), schema=list(schema), schema_overrides=numbers, orient="row",
+                                 infer_schema_length=None)
+            frames.append(frame.with_columns(_as_date(frame, name) for name in schema if name not in numbers))
     return frames
 
 
-def _cast(name: str, dtype) -> pl.Expr:
-    column = pl.col(name)
-    if dtype == pl.Date and connection.vendor == "sqlite":
-        # SQLite returns dates as ISO text.
-        return column.cast(pl.Utf8).str.to_date("%Y-%m-%d")
-    return column.cast(dtype)
+def _as_date(frame: pl.DataFrame, name: str) -> pl.Expr:
+    """Return column `name` as dates.
+
+    SQLite returns a date as ISO text, except where the value is a stored
+    column passed through unchanged, which Django's converter turns into a
+    date.
+    """
+    if frame.schema[name] == pl.Utf8:
+        return pl.col(name).str.to_date("%Y-%m-%d")
+    return pl.col(name).cast(pl.Date)
 
 
 @contextmanager
