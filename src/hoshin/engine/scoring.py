@@ -123,21 +123,44 @@ def _index(items: Iterable, field: str) -> dict:
 def _check_definitions(kpis: dict, objectives: dict, key_results: dict, strategic: dict) -> None:
     """Raise `ValidationError` naming the item and field of the first unknown choice or inverted cycle."""
     choices = {"aggregation": Aggregation, "frequency": Frequency, "direction": Direction, "kind": Kind}
-    for kpi in kpis.values():
-        for field, enum_type in choices.items():
-            member(enum_type, getattr(kpi, field), f"kpis[{kpi.key}].{field}")
-        if Frequency(kpi.frequency) is Frequency.CUSTOM:
-            raise ValidationError(f"kpis[{kpi.key}].frequency", "a KPI needs a calendar frequency, not custom")
-    for kr in key_results.values():
-        member(KRType, kr.kr_type, f"key_results[{kr.key}].kr_type")
-        if kr.source_aggregation is not None:
-            member(Aggregation, kr.source_aggregation, f"key_results[{kr.key}].source_aggregation")
-    for objective in objectives.values():
-        member(RollupMode, objective.rollup_mode, f"okr_objectives[{objective.key}].rollup_mode")
-        if objective.cycle_end < objective.cycle_start:
-            raise ValidationError(f"okr_objectives[{objective.key}].cycle_end", "the cycle ends before it starts")
+    if not _all_choices_valid(kpis, objectives, key_results, choices):
+        for kpi in kpis.values():
+            for field, enum_type in choices.items():
+                member(enum_type, getattr(kpi, field), f"kpis[{kpi.key}].{field}")
+            if Frequency(kpi.frequency) is Frequency.CUSTOM:
+                raise ValidationError(f"kpis[{kpi.key}].frequency", "a KPI needs a calendar frequency, not custom")
+        for kr in key_results.values():
+            member(KRType, kr.kr_type, f"key_results[{kr.key}].kr_type")
+            if kr.source_aggregation is not None:
+                member(Aggregation, kr.source_aggregation, f"key_results[{kr.key}].source_aggregation")
+        for objective in objectives.values():
+            member(RollupMode, objective.rollup_mode, f"okr_objectives[{objective.key}].rollup_mode")
+            if objective.cycle_end < objective.cycle_start:
+                raise ValidationError(f"okr_objectives[{objective.key}].cycle_end", "the cycle ends before it starts")
     for item in strategic.values():
         member(RollupMode, item.rollup_mode, f"strategic_objectives[{item.key}].rollup_mode")
+
+
+def _all_choices_valid(kpis: dict, objectives: dict, key_results: dict, choices: dict) -> bool:
+    """Return whether every KPI, key result and OKR objective has valid choices and cycles.
+
+    Checking each distinct value once is much cheaper than checking every
+    item. When it fails, the caller checks item by item to name the first
+    invalid one.
+    """
+    try:
+        distinct = [(enum_type, {getattr(kpi, field) for kpi in kpis.values()}) for field, enum_type in choices.items()]
+        distinct.append((KRType, {kr.kr_type for kr in key_results.values()}))
+        distinct.append((Aggregation, {kr.source_aggregation for kr in key_results.values()} - {None}))
+        distinct.append((RollupMode, {objective.rollup_mode for objective in objectives.values()}))
+    except TypeError:  # an unhashable value, which is no valid choice either
+        return False
+    for enum_type, values in distinct:
+        if not all(isinstance(value, str) and value in enum_type._value2member_map_ for value in values):
+            return False
+    if Frequency.CUSTOM.value in {str(kpi.frequency) for kpi in kpis.values()}:
+        return False
+    return not any(objective.cycle_end < objective.cycle_start for objective in objectives.values())
 
 
 def _check_references(kpis: dict, objectives: dict, key_results: dict, strategic: dict) -> None:

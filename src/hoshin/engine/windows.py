@@ -76,13 +76,9 @@ def previous_searches(snapshot: OrganizationSnapshot, as_of: date, periods: Peri
     ``aggregation``. A ``ratio`` KPI has data in a period with a finite
     numerator and denominator, any other KPI with a finite value.
     """
-    periods = periods or PeriodCache(snapshot.fiscal_start_month, snapshot.week_start)
-    rows = [
-        (kpi.key, periods.period_of(as_of, kpi.frequency).start, str(kpi.aggregation))
-        for kpi in snapshot.kpis
-        if str(kpi.kind) != Kind.COUNT.value
-    ]
-    return pl.DataFrame(rows, schema=SEARCH_SCHEMA, orient="row")
+    kpis = _kpi_calendar(snapshot, as_of, periods)
+    level = kpis.filter(pl.col("kind") != Kind.COUNT.value)
+    return level.select("kpi_id", before=pl.col("current_start"), aggregation=pl.col("aggregation"))
 
 
 def last_periods_with_data(rows: pl.DataFrame, searches: pl.DataFrame) -> pl.DataFrame:
@@ -121,47 +117,64 @@ def plan_windows(
     returns them. Columns are those of `WINDOW_SCHEMA`, ``aggregation``
     being null where the KPI's own applies.
     """
-    periods = periods or PeriodCache(snapshot.fiscal_start_month, snapshot.week_start)
-    rows = []
-    for kpi in snapshot.kpis:
-        current = periods.period_of(as_of, kpi.frequency)
-        rows.append(("current", kpi.key, kpi.key, current.start, as_of, None))
-        if str(kpi.kind) == Kind.COUNT.value:
-            previous = periods.period_of(as_of, kpi.frequency, -1)
-            rows.append(("previous", kpi.key, kpi.key, previous.start, previous.end, None))
+    kpis = _kpi_calendar(snapshot, as_of, periods)
+    no_override = pl.lit(None, dtype=pl.Utf8)
+    current = kpis.select(
+        purpose=pl.lit("current"), owner="kpi_id", kpi_id="kpi_id", window_start="current_start",
+        window_end=pl.lit(as_of, dtype=pl.Date), aggregation=no_override,
+    )
+    previous = kpis.filter(pl.col("kind") == Kind.COUNT.value).select(
+        purpose=pl.lit("previous"), owner="kpi_id", kpi_id="kpi_id", window_start="previous_start",
+        window_end="previous_end", aggregation=no_override,
+    )
 
     objectives = {objective.key: objective for objective in snapshot.okr_objectives}
+    rows = []
     for kr in snapshot.key_results:
         objective = objectives[kr.objective]
         if kr.source_kpi is not None and as_of >= objective.cycle_start:
             end = min(objective.cycle_end, as_of)
             aggregation = str(kr.source_aggregation) if kr.source_aggregation is not None else None
             rows.append(("key_result", kr.key, kr.source_kpi, objective.cycle_start, end, aggregation))
-    planned = pl.DataFrame(rows, schema=WINDOW_SCHEMA, orient="row")
-    if last_periods is None or last_periods.height == 0:
-        return planned
-    return pl.concat([planned, _last_with_data_windows(snapshot, as_of, last_periods, periods)])
+    key_results = pl.DataFrame(rows, schema=WINDOW_SCHEMA, orient="row")
+
+    parts = [current, previous, key_results]
+    if last_periods is not None and last_periods.height:
+        parts.append(_last_with_data_windows(kpis, last_periods))
+    return pl.concat([part.cast(WINDOW_SCHEMA) for part in parts])
 
 
-def _last_with_data_windows(
-    snapshot: OrganizationSnapshot, as_of: date, last_periods: pl.DataFrame, periods: PeriodCache
-) -> pl.DataFrame:
+def _kpi_calendar(snapshot: OrganizationSnapshot, as_of: date, periods: PeriodCache | None) -> pl.DataFrame:
+    """Return each KPI's key, kind and aggregation with its current and previous period as of `as_of`.
+
+    Periods are computed once per frequency, not once per KPI.
+    """
+    periods = periods or PeriodCache(snapshot.fiscal_start_month, snapshot.week_start)
+    schema = {"kpi_id": pl.Utf8, "kind": pl.Utf8, "aggregation": pl.Utf8, "frequency": pl.Utf8}
+    rows = [(kpi.key, str(kpi.kind), str(kpi.aggregation), str(kpi.frequency)) for kpi in snapshot.kpis]
+    kpis = pl.DataFrame(rows, schema=schema, orient="row")
+
+    calendar = []
+    for frequency in kpis["frequency"].unique(maintain_order=True):
+        current, previous = periods.period_of(as_of, frequency), periods.period_of(as_of, frequency, -1)
+        calendar.append((frequency, current.start, previous.start, previous.end))
+    calendar_schema = {"frequency": pl.Utf8, "current_start": pl.Date, "previous_start": pl.Date,
+                       "previous_end": pl.Date}
+    by_frequency = pl.DataFrame(calendar, schema=calendar_schema, orient="row")
+    return kpis.join(by_frequency, on="frequency", how="left", maintain_order="left")
+
+
+def _last_with_data_windows(kpis: pl.DataFrame, last_periods: pl.DataFrame) -> pl.DataFrame:
     """Build one window per level KPI from its last period with data to the day before its current period.
 
     The window contains only that period's data, because no later period
     before the current one has any.
     """
-    before = pl.DataFrame(
-        [
-            (kpi.key, periods.period_of(as_of, kpi.frequency).start - timedelta(days=1))
-            for kpi in snapshot.kpis
-            if str(kpi.kind) != Kind.COUNT.value
-        ],
-        schema={"kpi_id": pl.Utf8, "window_end": pl.Date},
-        orient="row",
+    level = kpis.filter(pl.col("kind") != Kind.COUNT.value).select(
+        "kpi_id", window_end=pl.col("current_start") - timedelta(days=1)
     )
     found = last_periods.select(pl.col("kpi_id").cast(pl.Utf8), pl.col("period_start").cast(pl.Date))
-    windows = found.join(before, on="kpi_id", how="inner", maintain_order="left").filter(
+    windows = found.join(level, on="kpi_id", how="inner", maintain_order="left").filter(
         pl.col("period_start") <= pl.col("window_end")
     )
     return windows.select(
