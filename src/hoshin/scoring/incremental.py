@@ -17,7 +17,7 @@ from hoshin.engine import incremental as engine
 from hoshin.kpis import services as kpi_services
 from hoshin.okrs import services as okr_services
 from hoshin.organizations.models import Organization
-from hoshin.scoring.service import OrganizationScore
+from hoshin.scoring.service import OrganizationScore, paused_garbage_collection
 from hoshin.scoring.snapshot import _check_ins, load_snapshot, measurement_frame
 
 
@@ -30,9 +30,10 @@ class ScoreCache:
 
     @classmethod
     def build(cls, organization: Organization, as_of: dt.date) -> ScoreCache:
-        snapshot, presentation = load_snapshot(organization, as_of)
-        start = presentation["measurement_start"]
-        return cls(organization, engine.score_with_state(snapshot, as_of), presentation, start)
+        with paused_garbage_collection():
+            snapshot, presentation = load_snapshot(organization, as_of)
+            state = engine.score_with_state(snapshot, as_of)
+        return cls(organization, state, presentation, presentation["measurement_start"])
 
     @property
     def result(self) -> OrganizationScore:

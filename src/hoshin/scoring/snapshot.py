@@ -49,9 +49,16 @@ class DefinitionReader:
         self.moment = moment
 
     def rows(self, model, fields: list[str], **filters):
+        return list(self.queryset(model, **filters).values(*fields))
+
+    def ids(self, model, **filters):
+        """Return a query of the ids of the matching rows, to use as a subquery in place of a long id list."""
+        return self.queryset(model, **filters).values("id")
+
+    def queryset(self, model, **filters):
         if self.moment is None:
-            return list(model.objects.filter(**filters).values(*fields))
-        return list(model.history.as_of(self.moment).filter(**filters).values(*fields))
+            return model.objects.filter(**filters)
+        return model.history.as_of(self.moment).filter(**filters)
 
 
 def load_snapshot(organization: Organization, as_of: dt.date) -> tuple[engine.OrganizationSnapshot, dict]:
@@ -65,7 +72,7 @@ def load_snapshot(organization: Organization, as_of: dt.date) -> tuple[engine.Or
 
     kpi_rows = reader.rows(Kpi, KPI_FIELDS, organization_id=org_id)
     kpi_keys = {row["id"]: row["key"] for row in kpi_rows}
-    targets = _targets_by_kpi(reader, list(kpi_keys))
+    targets = _targets_by_kpi(reader, reader.ids(Kpi, organization_id=org_id))
 
     strategic_rows = reader.rows(StrategicObjective, ["id", "key", "name", "perspective_id", "unit_id", "rollup_mode",
                                                      "weight", "archived", "position"], organization_id=org_id)
@@ -81,11 +88,14 @@ def load_snapshot(organization: Organization, as_of: dt.date) -> tuple[engine.Or
     cycles = {c["pk"]: c for c in organization.cycles.values("pk", "key", "start", "end")}
     okr_rows = [row for row in okr_rows if _cycle_in_scope(cycles[row["cycle_id"]], as_of)]
     okr_keys = {row["id"]: row["key"] for row in okr_rows}
+    objective_ids = reader.ids(OkrObjective, organization_id=org_id)
     alignments = reader.rows(Alignment, ["objective_id", "strategic_objective_id", "parent_id", "weight", "position"],
-                             objective_id__in=list(okr_keys))
+                             objective_id__in=objective_ids)
+    alignments = [row for row in alignments if row["objective_id"] in okr_keys]
     kr_rows = reader.rows(KeyResult, ["id", "key", "name", "objective_id", "kr_type", "baseline", "target", "range_low",
                                       "range_high", "weight", "rollup_mode", "source_kpi_id", "archived", "position"],
-                          objective_id__in=list(okr_keys))
+                          objective_id__in=objective_ids)
+    kr_rows = [row for row in kr_rows if row["objective_id"] in okr_keys]
     check_ins = _check_ins([row["id"] for row in kr_rows if row["source_kpi_id"] is None], moment)
 
     calendar = {"fiscal_start_month": organization.fiscal_year_start_month, "week_start": organization.week_start}
@@ -142,7 +152,7 @@ KPI_FIELDS = ["id", "key", "name", "unit_of_measure", "direction", "frequency", 
               "scale_min", "scale_max", "green", "yellow", "green_upper", "yellow_upper", "archived", "position"]
 
 
-def _targets_by_kpi(reader: DefinitionReader, kpi_ids: list[int]) -> dict[int, list[dict]]:
+def _targets_by_kpi(reader: DefinitionReader, kpi_ids) -> dict[int, list[dict]]:
     targets: dict[int, list[dict]] = {}
     for row in reader.rows(KpiTarget, ["kpi_id", "period", "start", "end", "value"], kpi_id__in=kpi_ids):
         targets.setdefault(row["kpi_id"], []).append(row)
