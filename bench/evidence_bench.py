@@ -5,6 +5,10 @@ Pure numpy and the engine, no database. Prints:
 - evidence for links: for each noise level and history length, the share
   of real links found `supported`, the share of links that are not real
   found `supported`, and the number of real links found `contradicted`;
+- explain: how often a step change injected into one operational KPI
+  ranks that KPI first beneath the strategic objective it feeds;
+- forecasts: how often the 80 % interval of a key result's end-of-cycle
+  value contains the realised value, on the demo simulator's daily KPIs;
 - the time to test 10,000 links over two years of daily data (200 at
   tiny size).
 
@@ -38,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from hoshin.demo import series as demo_series  # noqa: E402
 from hoshin.engine.insights.evidence import CONTRADICTED, SUPPORTED, LinkSpec, evaluate  # noqa: E402
 from hoshin.engine.insights.attribution import Contributor, attribute  # noqa: E402
+from hoshin.engine.insights.forecast import combine, forecast_cycle  # noqa: E402
 from hoshin.engine.insights.series import Series  # noqa: E402
 from hoshin.engine.scoring import score_organization  # noqa: E402
 from hoshin.engine.snapshot import (  # noqa: E402
@@ -51,8 +56,11 @@ START = np.datetime64("2023-01-02")
 
 SIZES = {
     # organizations per setting, groups per organization, links timed
-    "tiny": {"organizations": 2, "groups": 8, "timed_links": 200, "histories": (365, 730), "fault_seeds": 5},
-    "full": {"organizations": 10, "groups": 12, "timed_links": 10_000, "histories": (365, 730), "fault_seeds": 50},
+    "tiny": {"organizations": 2, "groups": 8, "timed_links": 200, "histories": (365, 730), "fault_seeds": 5,
+             "backtest": {"organizations": ("industry",), "seeds": (1,), "cycle_ends": (582, 673)}},
+    "full": {"organizations": 10, "groups": 12, "timed_links": 10_000, "histories": (365, 730), "fault_seeds": 50,
+             "backtest": {"organizations": ("industry", "financial", "retail"), "seeds": (1, 2, 3),
+                          "cycle_ends": (400, 491, 582, 673)}},
 }
 
 
@@ -230,6 +238,37 @@ def explain_rank(rng: np.random.Generator) -> bool:
     return (ranked[0].kind, ranked[0].key) == ("kpi", faulty)
 
 
+def forecast_coverage(size: dict) -> tuple[int, int]:
+    """Backtest the forecasts on the demo simulator's daily KPIs: how often the 80 % interval held the result.
+
+    Each 91-day cycle ends `cycle_ends` days into the two simulated years;
+    the forecast is made 30 and 60 days into it, from the data up to then.
+    """
+    from hoshin.demo.simulator import load_scenario, simulate
+    from hoshin.demo.strategies import render_strategy
+
+    inside = total = 0
+    for name in size["backtest"]["organizations"]:
+        rendered = render_strategy(name, dt.date(2025, 5, 20))
+        definitions = {kpi["key"]: kpi for kpi in rendered.data["kpis"]}
+        for seed in size["backtest"]["seeds"]:
+            simulation = simulate(rendered.data, load_scenario(name), seed=seed, today=dt.date(2025, 5, 20))
+            for key, kpi_series_ in simulation.series.items():
+                if definitions[key]["frequency"] != "daily":
+                    continue
+                aggregation, values = definitions[key]["aggregation"], kpi_series_.values
+                for end in size["backtest"]["cycle_ends"]:
+                    start = end - CYCLE_DAYS
+                    realised = combine(values[start:end][None, :], np.empty((1, 0)), aggregation)[0]
+                    for elapsed in (30, 60):
+                        forecast = forecast_cycle(values[: start + elapsed], elapsed, CYCLE_DAYS - elapsed,
+                                                  aggregation, "daily", seed)
+                        if forecast.low is not None:
+                            inside += forecast.low <= realised <= forecast.high
+                            total += 1
+    return inside, total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="tiny")
@@ -249,6 +288,10 @@ def main() -> None:
     hits = sum(explain_rank(rng) for _ in range(size["fault_seeds"]))
     print(f"\nexplain: the KPI with a step change ranks first in {hits} of {size['fault_seeds']} seeds "
           f"({hits / size['fault_seeds']:.0%})")
+
+    inside, total = forecast_coverage(size)
+    print(f"\nforecasts: the 80 % interval held the realised end-of-cycle value in {inside} of {total} "
+          f"backtests ({inside / total:.0%})")
 
     links, kpis, seconds, cpu = evidence_timing(size, args.seed)
     print(f"\ntiming: {links:,} links among {kpis:,} KPIs, 730 daily values each: {seconds:.1f} s "

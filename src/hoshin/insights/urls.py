@@ -15,4 +15,5 @@ urlpatterns = [
     *page("o/<slug:org>/insights", views.hygiene_page, "insights"),
     *page("o/<slug:org>/evidence", views.evidence_page, "evidence"),
     *page("o/<slug:org>/objectives/<slug:key>/explain", views.explain_page, "explain"),
+    *page("o/<slug:org>/forecasts", views.forecasts_page, "forecasts"),
 ]

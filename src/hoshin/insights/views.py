@@ -6,6 +6,7 @@ JSON twin at `.json`) and builds one plain dict.
 
 from hoshin.insights.evidence import organization_evidence
 from hoshin.insights.explain import explain_objective
+from hoshin.insights.forecasts import organization_forecasts
 from hoshin.insights.hygiene import check_organization
 from hoshin.organizations.models import StrategicObjective
 from hoshin.web.access import scoped_get
@@ -38,3 +39,12 @@ def explain_page(request, organization, key: str):
 
     data = {**document, "organization": organization_data(organization), "as_of": as_of}
     return respond(request, "insights/explain.html", data)
+
+
+@organization_page
+def forecasts_page(request, organization):
+    as_of = as_of_from(request, organization)
+    document = organization_forecasts(organization, as_of)
+
+    data = {**document, "organization": organization_data(organization), "as_of": as_of}
+    return respond(request, "insights/forecasts.html", data)
