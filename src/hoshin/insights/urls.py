@@ -16,4 +16,7 @@ urlpatterns = [
     *page("o/<slug:org>/evidence", views.evidence_page, "evidence"),
     *page("o/<slug:org>/objectives/<slug:key>/explain", views.explain_page, "explain"),
     *page("o/<slug:org>/forecasts", views.forecasts_page, "forecasts"),
+    *page("o/<slug:org>/retrospectives", views.retrospectives_page, "retrospectives"),
+    *page("o/<slug:org>/retrospectives/<slug:cycle_key>", views.retrospective_page, "retrospective"),
+    *page("o/<slug:org>/learning", views.learning_page, "learning"),
 ]
