@@ -8,6 +8,16 @@ from hoshin.accounts.models import Membership
 from hoshin.organizations import services as org_services
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start every test with an empty cache, because ids repeat once a test's rows are rolled back."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def org(db):
     organization = org_services.create_organization(

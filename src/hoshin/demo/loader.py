@@ -31,6 +31,7 @@ from hoshin.kpis.models import Kpi, Measurement
 from hoshin.okrs import services as okr_services
 from hoshin.okrs.models import KeyResult, OkrObjective
 from hoshin.organizations.models import Cycle, Organization, Perspective, StrategicObjective, Unit
+from hoshin.scoring.cache import bump_version
 
 SIMULATOR_SOURCE = "demo simulator"
 # The unit whose lead and contributor log in as demo users: where the
@@ -78,6 +79,8 @@ def load_measurements(kpi_rows: Mapping[Kpi, Iterable[MeasurementRow]], *, sourc
         for row in rows
     ]
     Measurement.objects.bulk_create(measurements, batch_size=5000)
+    for organization_id in {kpi.organization_id for kpi in kpi_rows}:
+        bump_version(organization_id)
     return len(measurements)
 
 

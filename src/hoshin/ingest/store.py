@@ -88,7 +88,19 @@ def upsert(measurements: pl.DataFrame, *, source: str, actor=None, dry_run: bool
         _insert(new_rows, source, now)
         if revised.height:
             _revise(revised, source, now, actor)
+        if new_rows.height or revised.height:
+            _bump_versions(measurements)
     return counts
+
+
+def _bump_versions(measurements: pl.DataFrame) -> None:
+    """Raise the data version of every organization whose KPIs got values, so cached scores are not reused."""
+    from hoshin.kpis.models import Kpi
+    from hoshin.scoring.cache import bump_version
+
+    kpi_ids = measurements.get_column("kpi_id").unique().to_list()
+    for organization_id in Kpi.objects.filter(pk__in=kpi_ids).values_list("organization_id", flat=True).distinct():
+        bump_version(organization_id)
 
 
 def _insert(new_rows: pl.DataFrame, source: str, now) -> None:

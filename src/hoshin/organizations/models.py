@@ -34,7 +34,9 @@ class Organization(models.Model):
     prorate_by = models.CharField(max_length=10, choices=ProrateBy.choices, default=ProrateBy.DAYS)
     visibility = models.CharField(max_length=12, choices=Visibility.choices, default=Visibility.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    # Raised by every write that can change a score; cached scores are keyed by it.
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["data_version"])
 
     class Meta:
         ordering = ["name"]

@@ -6,3 +6,8 @@ class ScoringConfig(AppConfig):
     name = "hoshin.scoring"
     label = "scoring"
     verbose_name = _("Scoring")
+
+    def ready(self):
+        from hoshin.scoring.cache import connect_signals
+
+        connect_signals()

@@ -1,13 +1,15 @@
 """Scores for pages: one scoring report per request, indexed by kind and key.
 
 Every score, status, progress and KPI value on a page comes from
-`hoshin.scoring.service.score_organization`; pages only look items up.
+`hoshin.scoring.service.score_organization` (through its cache, which
+serves a stored report until the organization's data changes); pages only
+look items up.
 An object the report does not list reads as no data.
 """
 
 from dataclasses import dataclass, field
 
-from hoshin.scoring.service import score_organization
+from hoshin.scoring.cache import cached_score_document
 
 # Perspectives are keyed "unit/perspective" and scorecards by unit key, because every unit that owns
 # strategic objectives has its own scorecard.
@@ -34,4 +36,4 @@ class ScoreIndex:
 
 
 def score_report(organization, as_of=None) -> ScoreIndex:
-    return ScoreIndex(score_organization(organization, as_of=as_of).to_json())
+    return ScoreIndex(cached_score_document(organization, as_of))
