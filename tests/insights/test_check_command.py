@@ -124,3 +124,19 @@ def test_demo_planted_weak_indicators_are_found(demo, key):
     assert [{finding["object"]["key"], finding["params"]["keep"]} for finding in duplicates] == [set(planted["duplicate"])]
     orphans = {key for code, key in found if code == "kpi_orphan"}
     assert orphans == {planted["orphan"]}
+
+
+def test_restricted_organization_hides_other_units_kpis(client, org, teammate, objective):
+    org_services.set_strategic_kpis(None, objective, [make_kpi(org, "sales")])
+    make_kpi(org, "team-one", unit=org.units.get(key="t1"))
+    make_kpi(org, "team-two", unit=org.units.get(key="t2"))
+    org.visibility = "restricted"
+    org.save(update_fields=["visibility"])
+    client.force_login(teammate)
+
+    document = client.get("/o/acme/insights.json?as_of=2026-02-15").json()
+
+    keys = {finding["object"]["key"] for finding in document["findings"]}
+    assert "team-one" in keys
+    assert "team-two" not in keys
+    assert document["inflation"]["organization"]["orphans"] == 2

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from hoshin.insights.evidence import organization_evidence
+from hoshin.insights import visibility as shown
 from hoshin.insights.explain import explain_objective
 from hoshin.insights.forecasts import organization_forecasts
 from hoshin.insights.hygiene import check_organization
@@ -24,8 +25,10 @@ from hoshin.web.pages import as_of_from, organization_data, organization_page, r
 def hygiene_page(request, organization):
     as_of = as_of_from(request, organization)
     report = check_organization(organization, as_of)
+    document = report.to_json()
+    document["findings"] = shown.hygiene_findings(document["findings"], shown.visible_keys(request, organization))
 
-    data = {**report.to_json(), "organization": organization_data(organization), "as_of": as_of}
+    data = {**document, "organization": organization_data(organization), "as_of": as_of}
     return respond(request, "insights/hygiene.html", data)
 
 
@@ -33,8 +36,10 @@ def hygiene_page(request, organization):
 def evidence_page(request, organization):
     as_of = as_of_from(request, organization)
     report = organization_evidence(organization, as_of)
+    document = report.to_json()
+    document["links"] = shown.evidence_items(document["links"], shown.visible_keys(request, organization))
 
-    data = {**report.to_json(), "organization": organization_data(organization), "as_of": as_of}
+    data = {**document, "organization": organization_data(organization), "as_of": as_of}
     return respond(request, "insights/evidence.html", data)
 
 
@@ -43,6 +48,9 @@ def explain_page(request, organization, key: str):
     objective = scoped_get(request, StrategicObjective, key=key)
     as_of = as_of_from(request, organization)
     document = explain_objective(organization, objective.key, as_of)
+    allowed = shown.visible_keys(request, organization)
+    document["contributors"] = shown.contributors(document["contributors"], allowed)
+    document["no_data"] = shown.contributors(document["no_data"], allowed)
 
     data = {**document, "organization": organization_data(organization), "as_of": as_of}
     return respond(request, "insights/explain.html", data)
@@ -52,6 +60,7 @@ def explain_page(request, organization, key: str):
 def forecasts_page(request, organization):
     as_of = as_of_from(request, organization)
     document = organization_forecasts(organization, as_of)
+    document["key_results"] = shown.key_results(document["key_results"], shown.visible_keys(request, organization))
 
     data = {**document, "organization": organization_data(organization), "as_of": as_of}
     return respond(request, "insights/forecasts.html", data)
@@ -78,7 +87,10 @@ def retrospective_page(request, organization, cycle_key: str):
         messages.success(request, _("Lesson saved."))
         return redirect("retrospective", organization.key, cycle.key)
 
-    data = {**retrospective_document(organization, cycle), "organization": organization_data(organization)}
+    document = retrospective_document(organization, cycle)
+    document["objectives"] = shown.objectives(document["objectives"], shown.visible_keys(request, organization))
+
+    data = {**document, "organization": organization_data(organization)}
     return respond(request, "insights/retrospective.html", data)
 
 
