@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from hoshin.insights.evidence import organization_evidence
-from hoshin.insights import visibility as shown
+from hoshin.insights import visibility
 from hoshin.insights.explain import explain_objective
 from hoshin.insights.forecasts import organization_forecasts
 from hoshin.insights.hygiene import check_organization
@@ -26,7 +26,7 @@ def hygiene_page(request, organization):
     as_of = as_of_from(request, organization)
     report = check_organization(organization, as_of)
     document = report.to_json()
-    document["findings"] = shown.hygiene_findings(document["findings"], shown.visible_keys(request, organization))
+    document["findings"] = visibility.hygiene_findings(document["findings"], visibility.visible_keys(request, organization))
 
     data = {**document, "organization": organization_data(organization), "as_of": as_of}
     return respond(request, "insights/hygiene.html", data)
@@ -37,7 +37,7 @@ def evidence_page(request, organization):
     as_of = as_of_from(request, organization)
     report = organization_evidence(organization, as_of)
     document = report.to_json()
-    document["links"] = shown.evidence_items(document["links"], shown.visible_keys(request, organization))
+    document["links"] = visibility.evidence_items(document["links"], visibility.visible_keys(request, organization))
 
     data = {**document, "organization": organization_data(organization), "as_of": as_of}
     return respond(request, "insights/evidence.html", data)
@@ -48,9 +48,9 @@ def explain_page(request, organization, key: str):
     objective = scoped_get(request, StrategicObjective, key=key)
     as_of = as_of_from(request, organization)
     document = explain_objective(organization, objective.key, as_of)
-    allowed = shown.visible_keys(request, organization)
-    document["contributors"] = shown.contributors(document["contributors"], allowed)
-    document["no_data"] = shown.contributors(document["no_data"], allowed)
+    allowed = visibility.visible_keys(request, organization)
+    document["contributors"] = visibility.contributors(document["contributors"], allowed)
+    document["no_data"] = visibility.contributors(document["no_data"], allowed)
 
     data = {**document, "organization": organization_data(organization), "as_of": as_of}
     return respond(request, "insights/explain.html", data)
@@ -60,7 +60,7 @@ def explain_page(request, organization, key: str):
 def forecasts_page(request, organization):
     as_of = as_of_from(request, organization)
     document = organization_forecasts(organization, as_of)
-    document["key_results"] = shown.key_results(document["key_results"], shown.visible_keys(request, organization))
+    document["key_results"] = visibility.key_results(document["key_results"], visibility.visible_keys(request, organization))
 
     data = {**document, "organization": organization_data(organization), "as_of": as_of}
     return respond(request, "insights/forecasts.html", data)
@@ -88,7 +88,7 @@ def retrospective_page(request, organization, cycle_key: str):
         return redirect("retrospective", organization.key, cycle.key)
 
     document = retrospective_document(organization, cycle)
-    document["objectives"] = shown.objectives(document["objectives"], shown.visible_keys(request, organization))
+    document["objectives"] = visibility.objectives(document["objectives"], visibility.visible_keys(request, organization))
 
     data = {**document, "organization": organization_data(organization)}
     return respond(request, "insights/retrospective.html", data)
