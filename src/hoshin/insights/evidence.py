@@ -41,6 +41,13 @@ VERDICT_LABELS = {
     "no_evidence": _("The data does not support this link"),
     "insufficient_data": _("Not enough data yet"),
 }
+# The same verdicts in a word or two, for tables with one row per contributor.
+VERDICT_SHORT_LABELS = {
+    "supported": _("Supported"),
+    "contradicted": _("Contradicted"),
+    "no_evidence": _("No evidence"),
+    "insufficient_data": _("Too little data"),
+}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from hoshin.core.errors import NotFound
 from hoshin.engine.insights.attribution import Contributor, attribute
-from hoshin.insights.evidence import organization_evidence
+from hoshin.insights.evidence import VERDICT_SHORT_LABELS, organization_evidence
 from hoshin.okrs.models import Alignment, KeyResult, OkrObjective
 from hoshin.organizations.models import CauseEffectLink, StrategicObjective
 from hoshin.scoring.service import score_organization
@@ -52,6 +52,7 @@ def explain_objective(organization, key: str, as_of: dt.date, evidence=None) -> 
             {"rank": rank, "kind": entry.kind, "key": entry.key, "name": names.get((entry.kind, entry.key), entry.key),
              "contribution": entry.contribution, "fraction": entry.fraction, "gap": entry.gap, "share": entry.share,
              "passed_on": entry.passed_on, "verdict": entry.verdict,
+             "verdict_label": str(VERDICT_SHORT_LABELS[entry.verdict]) if entry.verdict else None,
              "key_results": [{"key": kr, "name": names.get(("key_result", kr), kr)} for kr in entry.key_results]}
             for rank, entry in enumerate(ranked, start=1)
         ],
