@@ -119,7 +119,13 @@ def test_database_windows_match_rows(org, mixed):
                 assert row[3] is None, row
             else:
                 assert row[3] == pytest.approx(row[2], rel=1e-9, abs=1e-9), row
-    assert joined.filter(pl.col("purpose") == "last_with_data").height > 0
+    last_with_data = joined.filter(pl.col("purpose") == "last_with_data")
+    previous_starts = [
+        shift_period(period_of(as_of, key.rsplit("-", 1)[1], 4, 6), -1, 4, 6).start for key in last_with_data["owner"]
+    ]
+    # Both paths run: KPIs with data in the previous period, and KPIs whose data lies further back.
+    assert any(start == previous for start, previous in zip(last_with_data["window_start"], previous_starts))
+    assert any(start < previous for start, previous in zip(last_with_data["window_start"], previous_starts))
 
 
 def test_database_scores_match_rows(org, mixed):

@@ -27,6 +27,8 @@ def member(enum_type: type[E], value: object, field: str) -> E:
 
 def is_finite(value: object) -> bool:
     """Return whether `value` is a real number other than NaN or infinity."""
+    if value is None:
+        return False
     if type(value) is float or type(value) is int:
         return math.isfinite(value)
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)

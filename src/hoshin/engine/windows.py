@@ -37,7 +37,6 @@ WINDOW_SCHEMA = {
     "window_end": pl.Date,
     "aggregation": pl.Utf8,
 }
-SEARCH_SCHEMA = {"kpi_id": pl.Utf8, "before": pl.Date, "aggregation": pl.Utf8}
 
 
 class PeriodCache:
@@ -72,13 +71,14 @@ def kpi_definitions(kpis: Iterable[KpiSnapshot]) -> pl.DataFrame:
 def previous_searches(snapshot: OrganizationSnapshot, as_of: date, periods: PeriodCache | None = None) -> pl.DataFrame:
     """List, per ``level`` KPI, the date before which to find its last period with data.
 
-    Columns ``kpi_id``, ``before`` (the start of the current period) and
+    Columns ``kpi_id``, ``before`` (the start of the current period),
+    ``previous_start`` (the start of the period before it) and
     ``aggregation``. A ``ratio`` KPI has data in a period with a finite
     numerator and denominator, any other KPI with a finite value.
     """
     kpis = _kpi_calendar(snapshot, as_of, periods)
     level = kpis.filter(pl.col("kind") != Kind.COUNT.value)
-    return level.select("kpi_id", before=pl.col("current_start"), aggregation=pl.col("aggregation"))
+    return level.select("kpi_id", before="current_start", previous_start="previous_start", aggregation="aggregation")
 
 
 def last_periods_with_data(rows: pl.DataFrame, searches: pl.DataFrame) -> pl.DataFrame:

@@ -11,9 +11,9 @@ lists. Three statements read them, whatever the size of the organization:
 3. The same for windows over numerators and denominators (``ratio``).
 
 The engine turns the partial sums into window values with the same rules
-as for a measurements frame. The windows reach the database as a
-temporary table on SQLite and as array parameters on PostgreSQL, never as
-text in the statement.
+as for a measurements frame. The windows reach the database in a
+temporary table (filled with COPY on PostgreSQL), never as text in the
+statement.
 
 Stored period starts are trusted to be the start of their KPI's period,
 which `kpis.services.record_measurement` and the importers guarantee.
@@ -144,11 +144,32 @@ def window_aggregates(
     periods = PeriodCache(**calendar)
     ids = pl.DataFrame({"key": list(kpi_ids), "id": list(kpi_ids.values())}, schema={"key": pl.Utf8, "id": pl.Int64})
 
-    searches = previous_searches(snapshot, as_of, periods)
-    last_periods = _last_periods_with_data(searches, ids, lookback_start)
-    windows = plan_windows(snapshot, as_of, last_periods, periods)
     definitions = kpi_definitions(snapshot.kpis)
 
+    # Most level KPIs have data in the period just before the current one, so that period is
+    # aggregated first, and only the KPIs without data there are looked up further back.
+    searches = previous_searches(snapshot, as_of, periods)
+    guess = searches.select("kpi_id", period_start=pl.col("previous_start"))
+    windows = plan_windows(snapshot, as_of, guess, periods)
+    aggregated = _aggregate(windows, definitions, ids, calendar)
+    empty = aggregated.filter((pl.col("purpose") == "last_with_data") & (pl.col("periods_with_data") == 0))
+    if empty.height == 0:
+        return aggregated
+
+    further_back = searches.join(empty.select("kpi_id"), on="kpi_id", how="semi").with_columns(
+        before=pl.col("previous_start")
+    )
+    found = _last_periods_with_data(further_back, ids, lookback_start)
+    last_periods = pl.concat([guess.join(empty.select("kpi_id"), on="kpi_id", how="anti"), found])
+    windows = plan_windows(snapshot, as_of, last_periods, periods)
+    replaced = windows.filter(pl.col("purpose") == "last_with_data").join(found.select("kpi_id"), on="kpi_id",
+                                                                         how="semi")
+    kept = aggregated.join(empty.select("purpose", "owner"), on=["purpose", "owner"], how="anti")
+    return pl.concat([kept, _aggregate(replaced, definitions, ids, calendar)], how="vertical_relaxed")
+
+
+def _aggregate(windows: pl.DataFrame, definitions: pl.DataFrame, ids: pl.DataFrame, calendar: dict) -> pl.DataFrame:
+    """Aggregate `windows` from partial sums computed in the database."""
     ranges, window_ranges = _distinct_ranges(windows, definitions, ids)
     partials = _range_partials(ranges, definitions, ids, calendar)
     by_window = window_ranges.join(partials, on="range", how="inner").drop("range")
@@ -235,15 +256,19 @@ def _partials_from_rows(ranges, definitions, ids, calendar) -> pl.DataFrame:
 
 
 def _query(statements: list[tuple[str, dict]], windows: pl.DataFrame) -> list[pl.DataFrame]:
-    """Run each statement with ``{windows}`` bound to the rows of `windows`; return one frame per statement.
+    """Run each statement with ``{windows}`` naming a table of the rows of `windows`; return one frame per statement.
 
-    Each schema names and types the statement's columns in order.
+    Each schema names and types the statement's columns in order. Call this
+    inside a transaction, which also holds the temporary table.
     """
     table = Measurement._meta.db_table
     frames = []
-    with connection.cursor() as cursor, _windows_relation(cursor, windows) as (relation, params):
+    with connection.cursor() as cursor, _windows_table(cursor, windows) as relation:
+        if connection.vendor == "postgresql":
+            # Compiling these statements just in time costs more than it saves on their small index scans.
+            cursor.execute("SET LOCAL jit = off")
         for sql, schema in statements:
-            cursor.execute(sql.format(windows=relation, table=table), params)
+            cursor.execute(sql.format(windows=relation, table=table))
             numbers = {name: dtype for name, dtype in schema.items() if dtype != pl.Date}
             frame = pl.DataFrame(cursor.fetchall(), schema=list(schema), schema_overrides=numbers, orient="row",
                                  infer_schema_length=None)
@@ -264,30 +289,27 @@ def _as_date(frame: pl.DataFrame, name: str) -> pl.Expr:
 
 
 @contextmanager
-def _windows_relation(cursor, windows: pl.DataFrame):
-    """Yield SQL naming a relation with the rows of `windows`, and the parameters it needs.
+def _windows_table(cursor, windows: pl.DataFrame):
+    """Fill a temporary table with the rows of `windows` and yield its name.
 
-    On SQLite the relation is a temporary table, so run this inside a
-    transaction: filling it row by row in autocommit mode is slow.
+    PostgreSQL reads the rows with COPY and SQLite with one prepared
+    INSERT. The table is dropped on success. On an error, the rollback of
+    the caller's transaction removes it.
     """
     columns = windows.select(list(_RANGE_SCHEMA)).cast(_RANGE_SCHEMA)
+    definition = ("(id BIGINT PRIMARY KEY, kpi_id BIGINT NOT NULL, window_start DATE NOT NULL, "
+                  "window_end DATE NOT NULL, flag INTEGER NOT NULL)")
     if connection.vendor == "postgresql":
-        relation = (
-            "unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[], %s::int[]) "
-            "AS w_rows(id, kpi_id, window_start, window_end, flag)"
-        )
-        yield f"(SELECT * FROM {relation})", [columns[name].to_list() for name in _RANGE_SCHEMA]
-        return
-
-    name = "temp.hoshin_scoring_window"
-    cursor.execute(f"DROP TABLE IF EXISTS {name}")
-    cursor.execute(
-        f"CREATE TABLE {name} (id INTEGER PRIMARY KEY, kpi_id INTEGER NOT NULL, "
-        "window_start DATE NOT NULL, window_end DATE NOT NULL, flag INTEGER NOT NULL)"
-    )
-    try:
+        name = "pg_temp.hoshin_scoring_window"
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"CREATE TEMPORARY TABLE hoshin_scoring_window {definition}")
+        with cursor.cursor.copy(f"COPY {name} FROM STDIN (FORMAT csv)") as copy:
+            copy.write(columns.write_csv(include_header=False))
+    else:
+        name = "temp.hoshin_scoring_window"
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"CREATE TABLE {name} {definition}")
         rows = columns.with_columns(pl.col("window_start", "window_end").dt.to_string("%Y-%m-%d")).rows()
         cursor.executemany(f"INSERT INTO {name} VALUES (%s, %s, %s, %s, %s)", rows)
-        yield name, []
-    finally:
-        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    yield name
+    cursor.execute(f"DROP TABLE {name}")
