@@ -1,6 +1,7 @@
 """Fixtures for the insights: logged-in clients and the demo organizations loaded once per module."""
 
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -34,13 +35,21 @@ def load_demo(*keys: str, truth_path=None) -> str:
     return output.getvalue()
 
 
+def loaded_demo(keys, django_db_blocker, tmp_path_factory):
+    truth_path = tmp_path_factory.mktemp("insights-demo") / "truth.json"
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
+        load_demo(*keys, truth_path=truth_path)
+        yield json.loads(truth_path.read_text(encoding="utf-8"))
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The three simulated demo organizations and their ground truth, rolled back after the module."""
-    import json
+    yield from loaded_demo(("industry", "financial", "retail"), django_db_blocker, tmp_path_factory)
 
-    truth_path = tmp_path_factory.mktemp("insights-demo") / "truth.json"
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
-        load_demo("industry", "financial", "retail", truth_path=truth_path)
-        yield json.loads(truth_path.read_text(encoding="utf-8"))
-        transaction.set_rollback(True)
+
+@pytest.fixture(scope="module")
+def industry_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Only the industry demo organization (Ridgeway Steel), for tests that need one, rolled back after the module."""
+    yield from loaded_demo(("industry",), django_db_blocker, tmp_path_factory)

@@ -75,7 +75,7 @@ def test_contributors_without_data_are_left_out():
 
 
 @pytest.mark.django_db
-def test_explain_command_and_page(client, demo):
+def test_explain_command_and_page(client, industry_demo):
     from django.contrib.auth import get_user_model
 
     output = io.StringIO()
@@ -95,7 +95,7 @@ def test_explain_command_and_page(client, demo):
 
 
 @pytest.mark.django_db
-def test_explain_unknown_objective_fails(demo):
+def test_explain_unknown_objective_fails(industry_demo):
     with pytest.raises(CommandError, match="not found"):
         call_command("explain", "industry", "no-such-objective", stdout=io.StringIO())
 

@@ -87,7 +87,7 @@ def test_outlook_for_range_and_milestone():
 
 
 @pytest.mark.django_db
-def test_forecast_command_and_page(client, demo):
+def test_forecast_command_and_page(client, industry_demo):
     from django.contrib.auth import get_user_model
 
     output = io.StringIO()

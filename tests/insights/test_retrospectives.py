@@ -35,7 +35,7 @@ def test_calibration_of_nothing_is_none():
 
 
 @pytest.fixture
-def industry(demo):
+def industry(industry_demo):
     return Organization.objects.get(key="industry")
 
 
