@@ -79,15 +79,16 @@ call_command("migrate", verbosity=0)
 call_command("demo", org=["{ORGANIZATION}"], skip_real=True, verbosity=0)
 client = Client()
 assert client.login(username="{USERNAME}", password="{USERNAME}"), "demo login failed"
+assert client.get("/o/{ORGANIZATION}").status_code == 200
 kpi = Kpi.objects.filter(organization__key="{ORGANIZATION}", archived=False).order_by("key").first()
-print(client.cookies["sessionid"].value, kpi.key)
+print(client.cookies["sessionid"].value, client.cookies["csrftoken"].value, kpi.key)
 '''
     result = subprocess.run([sys.executable, "-c", code], env=environment, cwd=workdir, capture_output=True, text=True,
                             check=False)
     if result.returncode != 0:
         sys.exit(f"preparing the database failed:\n{result.stderr}")
-    session, kpi_key = result.stdout.strip().splitlines()[-1].split()
-    return {"session": session, "kpi": kpi_key}
+    session, csrf, kpi_key = result.stdout.strip().splitlines()[-1].split()
+    return {"session": session, "csrf": csrf, "kpi": kpi_key}
 
 
 def wait_until_up(url: str, deadline: float) -> None:
@@ -180,7 +181,8 @@ def main() -> None:
                 f"/o/{ORGANIZATION}/kpis/{prepared['kpi']}": "KPI page",
                 "/healthz": "/healthz",
             }
-            cookie = f"sessionid={prepared['session']}"
+            # A browser sends both cookies; the page cache keys on them, as the CSRF token is inside the page.
+            cookie = f"sessionid={prepared['session']}; csrftoken={prepared['csrf']}"
             for url in names:
                 request = urllib.request.Request(host + url, headers={"Cookie": cookie})
                 with urllib.request.urlopen(request, timeout=60) as response:

@@ -160,6 +160,9 @@ AUDIT_DATABASE_GUARD = env_bool("HOSHIN_AUDIT_DATABASE_GUARD", True)
 # Change reasons are free text of any length, on SQLite and PostgreSQL alike.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Seconds a rendered organization page is reused while its data is unchanged; 0 turns the cache off.
+HOSHIN_PAGE_CACHE_SECONDS = env_int("HOSHIN_PAGE_CACHE_SECONDS", 300)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION

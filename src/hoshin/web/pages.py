@@ -11,19 +11,25 @@ built in `error_response`.
 """
 
 import datetime as dt
+import hashlib
 import logging
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.core import exceptions as django_exceptions
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hoshin.core.errors import DomainError, PermissionDenied, ValidationFailed
 from hoshin.engine import periods
+from hoshin.scoring.cache import current_version
 from hoshin.web.access import organization_for
 from hoshin.web.language import activate_for_organization
 
@@ -39,7 +45,7 @@ def wants_json(request, as_json: bool = False) -> bool:
 
 
 def organization_page(view):
-    """Wrap a page view: login, organization scope, language, JSON variant and error pages.
+    """Wrap a page view: login, organization scope, language, JSON variant, page cache and error pages.
 
     The view is called as `view(request, organization, **url_kwargs)`.
     """
@@ -52,7 +58,13 @@ def organization_page(view):
             organization = organization_for(request.user, org)
             request.organization = organization
             activate_for_organization(request, organization)
-            return view(request, organization, *args, **kwargs)
+            key = page_cache_key(request, organization)
+            response = cache.get(key) if key else None
+            if response is None:
+                response = view(request, organization, *args, **kwargs)
+                if key and response.status_code == 200 and not response.cookies:
+                    cache.set(key, response, settings.HOSHIN_PAGE_CACHE_SECONDS)
+            return response
         except Http404:
             if request.wants_json:
                 return error_response(request, "not_found", _("Not found."), status=404)
@@ -65,6 +77,29 @@ def organization_page(view):
             return domain_error_response(request, error)
 
     return wrapper
+
+
+def page_cache_key(request, organization) -> str | None:
+    """Return the cache key of a page, or None when the page must be rendered afresh.
+
+    A page depends on the URL and its query, the language, the browser
+    session (the user, their rights and the CSRF token of its forms), the
+    day, and the organization's data version, which every write raises.
+    Pages with messages waiting to be shown, and requests other than GET,
+    are never cached.
+    """
+    if not settings.HOSHIN_PAGE_CACHE_SECONDS:
+        return None
+    session_key = getattr(request.session, "session_key", None)
+    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    if request.method != "GET" or not session_key or not csrf_cookie or len(get_messages(request)):
+        return None
+    parts = [
+        request.get_full_path(), get_language(), str(request.wants_json), session_key, csrf_cookie,
+        str(organization.pk), str(organization.created_at.timestamp() if organization.created_at else 0),
+        today_for(organization).isoformat(), str(current_version(organization)),
+    ]
+    return "hoshin:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def today_for(organization) -> dt.date:
