@@ -65,6 +65,18 @@ def _reset_sequences(tables: list[str]) -> None:
             )
 
 
+def _analyze(tables: list[str]) -> None:
+    """Refresh PostgreSQL's planner statistics of `tables`, as autovacuum would some time after a bulk load.
+
+    SQLite keeps no statistics unless asked, as in a fresh installation.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
+
+
 def _history(table: str, columns: list[str], rows: list[tuple], stamp) -> None:
     """Write one "created" history row per definition row, so as-of queries find them."""
     history_rows = [(*row, stamp, "created", "+", None) for row in rows]
@@ -195,6 +207,7 @@ def generate(key: str, size: str, today: dt.date, seed: int = 11, progress=print
     total += len(batch)
     _reset_sequences(["organizations_unit", "kpis_kpi", "organizations_strategicobjective", "organizations_strategickpi",
                       "okrs_okrobjective", "okrs_keyresult", "okrs_alignment"])
+    _analyze(["kpis_measurement", "kpis_kpi", "okrs_keyresult", "okrs_okrobjective"])
     return {"units": len(units), "kpis": len(kpis), "okr_objectives": len(objectives), "key_results": len(krs),
             "measurements": total}
 

@@ -297,7 +297,9 @@ def _windows_table(cursor, windows: pl.DataFrame):
     the caller's transaction removes it.
     """
     columns = windows.select(list(_RANGE_SCHEMA)).cast(_RANGE_SCHEMA)
-    definition = ("(id BIGINT PRIMARY KEY, kpi_id BIGINT NOT NULL, window_start DATE NOT NULL, "
+    # On SQLite an INTEGER PRIMARY KEY is the row id, so the table needs no separate index.
+    id_type = "BIGINT" if connection.vendor == "postgresql" else "INTEGER"
+    definition = (f"(id {id_type} PRIMARY KEY, kpi_id BIGINT NOT NULL, window_start DATE NOT NULL, "
                   "window_end DATE NOT NULL, flag INTEGER NOT NULL)")
     if connection.vendor == "postgresql":
         name = "pg_temp.hoshin_scoring_window"
