@@ -9,6 +9,15 @@ from hoshin.organizations import services as org_services
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Reset the active language after each test, because a request through the test client leaves its own active."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Start every test with an empty cache, because ids repeat once a test's rows are rolled back."""
     from django.core.cache import cache

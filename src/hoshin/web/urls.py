@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from hoshin.accounts.views import RateLimitedLoginView
 from hoshin.web.views import (
     check_in, entry, health, history, home, kpi, objective, okr_board, organizations, strategy_map, upload,
 )
@@ -17,8 +18,7 @@ def page(route: str, view, name: str) -> list:
 
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
-         name="login"),
+    path("login/", RateLimitedLoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
