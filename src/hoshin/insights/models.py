@@ -1,4 +1,4 @@
-"""What the insights remember: each organization's limits, closed cycles, lessons and past evidence."""
+"""Models of the insights app: each organization's limits, closed cycles, lessons and past evidence."""
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -81,7 +81,7 @@ class RetrospectiveItem(models.Model):
 
 
 class Lesson(models.Model):
-    """What was learned about a strategic objective, an OKR objective or a cause-effect link (exactly one)."""
+    """A lesson learned about exactly one strategic objective, OKR objective or cause-effect link."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="lessons")
     strategic_objective = models.ForeignKey(StrategicObjective, null=True, blank=True, on_delete=models.CASCADE,

@@ -287,9 +287,10 @@ def granger_p(x: np.ndarray, y: np.ndarray, expected: int, max_lag: int, order: 
     A lag of 0 is allowed, which makes this a Granger-style test rather
     than Granger's own: an effect measured in the same period as its cause
     is common in KPIs. The statistic is the one statsmodels'
-    `OLS.compare_f_test` gives for the two nested regressions (a test
-    checks that they agree); it is computed here with one least-squares
-    solve per model, which an organization's thousands of links need.
+    `OLS.compare_f_test` gives for the two nested regressions, and a test
+    checks that they agree. It is computed here with one least-squares
+    solve per model, because an organization's thousands of links need
+    the speed.
     """
     if expected == 0:
         x_lags = np.arange(0, max_lag + 1)

@@ -124,8 +124,9 @@ def past_errors(values: np.ndarray, in_cycle: int, ahead: int, aggregation: str,
     """Return the errors the trend model made on the cycle's aggregate from earlier origins in the same history.
 
     Each origin is `ahead` periods or more before the end of the history,
-    `ORIGIN_STEP` apart, and the model there sees only what came before
-    it, with the same number of values already in the cycle.
+    and origins are at least `ORIGIN_STEP` apart. The model at an origin is
+    fitted only on the values before it, with the same number of values
+    already in the cycle.
     """
     step = max(ORIGIN_STEP.get(season, 1), ahead // 3)
     errors = []
