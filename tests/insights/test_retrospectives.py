@@ -161,3 +161,20 @@ def test_viewer_lesson_post_is_forbidden(client, industry):
 
     assert response.status_code == 403
     assert not Lesson.objects.filter(link=link).exists()
+
+
+@pytest.mark.django_db
+def test_lesson_shows_on_cached_learning_page(client, industry, settings):
+    settings.HOSHIN_PAGE_CACHE_SECONDS = 60
+    client.force_login(user("industry-strategy-office"))
+    link = CauseEffectLink.objects.filter(organization=industry).first()
+    version = Organization.objects.get(pk=industry.pk).data_version
+
+    client.get(f"/o/industry/learning?as_of={TODAY}")
+    client.get(f"/o/industry/learning?as_of={TODAY}")
+    client.post("/o/industry/learning", {"link": link.pk, "text": "Cached pages must show this."})
+    client.get(f"/o/industry/learning?as_of={TODAY}")
+    page = client.get(f"/o/industry/learning?as_of={TODAY}")
+
+    assert "Cached pages must show this." in page.content.decode()
+    assert Organization.objects.get(pk=industry.pk).data_version > version

@@ -1,7 +1,8 @@
 """Every write of the insights app: settings, evidence records, retrospectives and lessons.
 
 Each function authorizes, validates, changes and commits in one
-transaction, like the services of the other apps.
+transaction, like the services of the other apps, and raises the
+organization's data version so cached pages show the change.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from hoshin.accounts.permissions import authorize
 from hoshin.core.errors import ValidationFailed
 from hoshin.insights.models import EvidenceRecord, InsightSettings, Lesson, Retrospective, RetrospectiveItem
 from hoshin.okrs.models import CheckIn, KeyResult, OkrObjective
+from hoshin.scoring.cache import bump_version
 from hoshin.scoring.service import score_organization, today_for
 
 LIMIT_FIELDS = ("objectives_per_unit_cycle", "key_results_per_objective", "kpis_per_objective", "kpis_per_unit",
@@ -37,6 +39,7 @@ def update_insight_settings(actor, organization, **limits) -> InsightSettings:
     for name, value in limits.items():
         setattr(settings, name, value)
     settings.save(update_fields=list(limits) or None)
+    bump_version(organization.pk)
     return settings
 
 
@@ -44,7 +47,9 @@ def update_insight_settings(actor, organization, **limits) -> InsightSettings:
 def record_evidence(actor, organization, report) -> int:
     """Keep the verdict of each cause-effect link in `report` for its date, replacing one kept earlier that day."""
     authorize(actor, "change_link", organization)
-    return _keep_evidence(report)
+    count = _keep_evidence(report)
+    bump_version(organization.pk)
+    return count
 
 
 def _keep_evidence(report) -> int:
@@ -107,6 +112,7 @@ def close_cycle(actor, cycle, *, today: dt.date | None = None) -> Retrospective:
         ))
     RetrospectiveItem.objects.bulk_create(items)
     _keep_evidence(organization_evidence(organization, cycle.end))
+    bump_version(organization.pk)
     return retrospective
 
 
@@ -140,6 +146,8 @@ def add_lesson(actor, organization, *, text: str, strategic_objective=None, okr_
     if len(text) > LESSON_MAX_LENGTH:
         raise ValidationFailed(_("A lesson has at most %(limit)s characters; this one has %(length)s.")
                                % {"limit": LESSON_MAX_LENGTH, "length": len(text)}, field="text")
-    return Lesson.objects.create(
+    lesson = Lesson.objects.create(
         organization=organization, strategic_objective=strategic_objective, okr_objective=okr_objective, link=link,
         cycle=cycle, text=text, author=actor if getattr(actor, "pk", None) else None, created_at=timezone.now())
+    bump_version(organization.pk)
+    return lesson
