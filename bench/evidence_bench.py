@@ -56,7 +56,7 @@ START = np.datetime64("2023-01-02")
 
 SIZES = {
     # organizations per setting, groups per organization, links timed
-    "tiny": {"organizations": 2, "groups": 8, "timed_links": 200, "histories": (365, 730), "fault_seeds": 5,
+    "tiny": {"organizations": 1, "groups": 8, "timed_links": 200, "histories": (365, 730), "fault_seeds": 5,
              "backtest": {"organizations": ("industry",), "seeds": (1,), "cycle_ends": (582, 673)}},
     "full": {"organizations": 10, "groups": 12, "timed_links": 10_000, "histories": (365, 730), "fault_seeds": 50,
              "backtest": {"organizations": ("industry", "financial", "retail"), "seeds": (1, 2, 3),
