@@ -113,6 +113,7 @@ def test_attainment(actual, target, direction, expected):
         (None, 10, HIGHER, NoAttainment.MISSING_ACTUAL),
         (5, None, HIGHER, NoAttainment.MISSING_TARGET),
         (5, 10, RANGE, NoAttainment.TARGET_RANGE),
+        (1e10, 1e-300, HIGHER, NoAttainment.RATIO_OVERFLOW),
     ],
 )
 def test_attainment_without_positive_target(actual, target, direction, reason):

@@ -38,6 +38,7 @@ class NoAttainment(StrEnum):
     MISSING_TARGET = "missing_target"
     TARGET_NOT_POSITIVE = "target_not_positive"
     TARGET_RANGE = "target_range"
+    RATIO_OVERFLOW = "ratio_overflow"  # the target is so close to 0 that actual / target is infinite
 
 
 @dataclass(frozen=True)
@@ -149,8 +150,9 @@ def attainment(actual: float | None, target: float | None, direction: Direction 
     """Return actual against target: ``actual / target`` when higher is better, ``2 - actual / target`` when lower is.
 
     Defined only for a positive target, because dividing by a target of 0
-    fails and a negative one flips the sign. Such KPIs are scored from
-    baseline-to-target progress or thresholds instead.
+    fails and a negative one flips the sign, and only while the ratio is
+    finite. Such KPIs are scored from baseline-to-target progress or
+    thresholds instead.
     """
     direction = member(Direction, direction, "direction")
     if direction is Direction.TARGET_RANGE:
@@ -163,6 +165,8 @@ def attainment(actual: float | None, target: float | None, direction: Direction 
         return Attainment(None, NoAttainment.TARGET_NOT_POSITIVE)
 
     ratio = actual / target
+    if not math.isfinite(ratio):
+        return Attainment(None, NoAttainment.RATIO_OVERFLOW)
     return Attainment(ratio if direction is Direction.HIGHER_IS_BETTER else 2 - ratio)
 
 
