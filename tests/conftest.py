@@ -1,11 +1,20 @@
 """Shared fixtures: an organization with a unit tree, and its owner, a teammate and an outsider."""
 
 import datetime as dt
+import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from hoshin.accounts.models import Membership
 from hoshin.organizations import services as org_services
+
+
+# No time limit per example, because a loaded machine can stall any one of them. In CI the
+# examples are derived from each test's name, so a run can be repeated exactly.
+hypothesis_settings.register_profile("default", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 @pytest.fixture(autouse=True)
