@@ -129,3 +129,10 @@ def test_unrelated_persistent_series_are_rarely_supported():
     verdicts = evaluate(links, series)
 
     assert sum(verdict.verdict == SUPPORTED for verdict in verdicts) <= 2
+
+
+def test_lag_matrix_of_empty_series():
+    from hoshin.engine.insights.evidence import ar_coefficients, lag_matrix
+
+    assert lag_matrix(np.array([]), np.arange(1, 4)).shape == (0, 3)
+    assert ar_coefficients(np.array([]), 3).size == 0

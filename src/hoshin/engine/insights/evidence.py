@@ -240,6 +240,8 @@ def correlation_p(r: float, n: int) -> float:
 def lag_matrix(values: np.ndarray, lags: np.ndarray) -> np.ndarray:
     """Return a matrix whose column j is `values` delayed by `lags[j]` periods (NaN where unknown)."""
     lags = np.asarray(lags, dtype=int)
+    if values.size == 0:
+        return np.empty((0, lags.size))
     longest = int(lags.max(initial=0))
     padded = np.concatenate([np.full(longest, np.nan), values])
     windows = np.lib.stride_tricks.sliding_window_view(padded, longest + 1)

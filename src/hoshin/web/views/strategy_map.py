@@ -2,10 +2,27 @@
 
 from django.urls import reverse
 
+from hoshin.insights.evidence import VERDICT_SHORT_LABELS, organization_evidence
 from hoshin.organizations.models import CauseEffectLink, Perspective, StrategicObjective
 from hoshin.web.pages import as_of_from, organization_data, organization_page, respond
 from hoshin.web.report import score_report
 from hoshin.web.status import status_display
+
+
+VERDICT_BADGES = {"supported": "✓", "contradicted": "✗", "no_evidence": "?", "insufficient_data": "…"}
+NO_VERDICT = {"verdict": "insufficient_data", "verdict_label": "", "correlation": None, "q_value": None,
+              "best_lag_days": None}
+
+
+def link_verdicts(organization, as_of) -> dict[tuple[str, str], dict]:
+    """Return what the data says of each cause-effect link, keyed by (cause key, effect key)."""
+    verdicts = {}
+    for item in organization_evidence(organization, as_of).cause_effect():
+        verdicts[(item["from"]["key"], item["to"]["key"])] = {
+            "verdict": item["verdict"], "verdict_label": item["verdict_label"], "correlation": item["correlation"],
+            "q_value": item["q_value"], "best_lag_days": item["best_lag_days"],
+        }
+    return verdicts
 
 
 @organization_page
@@ -35,6 +52,7 @@ def strategy_map(request, organization):
         })
 
     on_map = {objective["key"] for objective in objectives}
+    verdicts = link_verdicts(organization, as_of)
     links = [
         {
             "cause": link.cause.key,
@@ -44,6 +62,7 @@ def strategy_map(request, organization):
             "hypothesis": link.hypothesis,
             "sign": link.sign,
             "lag_days": link.lag_days,
+            **verdicts.get((link.cause.key, link.effect.key), NO_VERDICT),
         }
         for link in CauseEffectLink.objects.filter(organization=organization, archived=False)
         .select_related("cause", "effect")
@@ -57,5 +76,9 @@ def strategy_map(request, organization):
         "perspectives": [{"key": perspective.key, "name": perspective.name} for perspective in perspectives],
         "objectives": objectives,
         "links": links,
+        "verdict_legend": [
+            {"verdict": verdict, "badge": badge, "label": str(VERDICT_SHORT_LABELS[verdict])}
+            for verdict, badge in VERDICT_BADGES.items()
+        ],
     }
     return respond(request, "web/strategy_map.html", data)

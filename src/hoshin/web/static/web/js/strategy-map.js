@@ -63,16 +63,25 @@
       });
     });
     links.forEach(function (link, index) {
+      var classes = ["verdict-" + (link.verdict || "insufficient_data")];
+      if (link.sign === "negative") {
+        classes.push("negative");
+      }
       elements.push({
-        group: "edges", classes: link.sign === "negative" ? "negative" : "",
+        group: "edges", classes: classes.join(" "),
         data: {
           id: "link:" + index, source: link.cause, target: link.effect,
-          hypothesis: link.hypothesis, sign: link.sign
+          hypothesis: link.hypothesis, sign: link.sign, verdictLabel: link.verdict_label || "",
+          badge: (link.sign === "negative" ? "− " : "") + (VERDICT_BADGES[link.verdict] || "")
         }
       });
     });
     return elements;
   }
+
+  // The line's colour, width and pattern say what the data shows of a link, and the badge repeats it
+  // as a symbol, so the verdict does not depend on colour alone.
+  var VERDICT_BADGES = { supported: "✓", contradicted: "✗", no_evidence: "?", insufficient_data: "…" };
 
   var STYLE = [
     // Edges are drawn above the lanes and below the objectives, in the order of z-index alone.
@@ -118,6 +127,18 @@
         "text-background-color": "#ffffff", "text-background-opacity": 1, "text-background-padding": 2
       }
     },
+    {
+      selector: "edge[badge]",
+      style: {
+        label: "data(badge)", "font-size": 15, "font-weight": "bold", "text-background-color": "#ffffff",
+        "text-background-opacity": 1, "text-background-padding": 2
+      }
+    },
+    { selector: "edge.verdict-supported", style: { width: 3, "line-color": "#1a7f37", "target-arrow-color": "#1a7f37", color: "#1a7f37" } },
+    { selector: "edge.verdict-contradicted", style: { width: 3, "line-color": "#a40e26", "target-arrow-color": "#a40e26", color: "#a40e26", "line-style": "dotted" } },
+    { selector: "edge.verdict-no_evidence", style: { "line-color": "#8c959f", "target-arrow-color": "#8c959f", color: "#57606a" } },
+    { selector: "edge.verdict-insufficient_data", style: { "line-color": "#afb8c1", "target-arrow-color": "#afb8c1", color: "#57606a" } },
+    { selector: "edge.negative", style: { "line-style": "dashed" } },
     { selector: "edge.hover", style: { width: 4, "line-color": "#0550ae", "target-arrow-color": "#0550ae" } }
   ];
 
@@ -185,6 +206,9 @@
     var text = labels.hypothesis + ": " + (hypothesis || labels.noHypothesis);
     if (edge.data("sign") === "negative") {
       text += " (" + labels.negative + ")";
+    }
+    if (edge.data("verdictLabel")) {
+      text += " · " + edge.data("verdictLabel");
     }
     tooltip.textContent = text;
     tooltip.hidden = false;
