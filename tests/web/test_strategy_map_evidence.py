@@ -20,3 +20,13 @@ def test_map_lists_verdict_legend(member_client, strategy):
     assert "✓ Supported" in text
     assert "✗ Contradicted" in text
     assert "Not enough data yet" in text
+
+
+def test_objective_page_shows_evidence_and_root_causes(member_client, strategy):
+    response = member_client.get(reverse("strategic-objective-json", args=["acme", "revenue"]),
+                                 HTTP_ACCEPT_LANGUAGE="en")
+
+    data = response.json()
+    assert data["causes"][0]["key"] == "loyalty"
+    assert data["causes"][0]["verdict"] == "insufficient_data"
+    assert data["objective"]["explain_url"] == "/o/acme/objectives/revenue/explain"

@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from django.urls import reverse
 
+from hoshin.insights.evidence import organization_evidence
 from hoshin.okrs.models import Alignment, OkrObjective
 from hoshin.organizations.models import CauseEffectLink, Cycle, StrategicObjective
 from hoshin.web.access import scoped_get, visible
@@ -59,8 +60,25 @@ def cycle_options(okr_objectives) -> list[dict]:
     return [{"key": cycle.key, "name": cycle.name} for cycle in ordered]
 
 
-def link_data(link: CauseEffectLink, other: StrategicObjective, report, organization) -> dict:
+def verdicts_for(organization, objective: StrategicObjective, as_of) -> dict[tuple, dict]:
+    """Return the evidence verdicts of the links into and out of `objective` and of the KPIs measuring it.
+
+    Keys are ("link", cause key, effect key) and ("kpi", KPI key).
+    """
+    verdicts = {}
+    for item in organization_evidence(organization, as_of).items:
+        verdict = {"verdict": item["verdict"], "verdict_label": item["verdict_label"]}
+        if item["kind"] == "cause_effect" and objective.key in (item["from"]["key"], item["to"]["key"]):
+            verdicts[("link", item["from"]["key"], item["to"]["key"])] = verdict
+        elif item["kind"] == "kpi_objective" and item["to"]["key"] == objective.key:
+            verdicts[("kpi", item["from"]["key"])] = verdict
+    return verdicts
+
+
+def link_data(link: CauseEffectLink, other: StrategicObjective, report, organization, verdicts=None) -> dict:
+    verdict = (verdicts or {}).get(("link", link.cause.key, link.effect.key), {})
     return {
+        **verdict,
         "key": other.key,
         "name": other.name,
         "url": reverse("strategic-objective", args=[organization.key, other.key]),
@@ -84,8 +102,9 @@ def strategic_objective(request, organization, key: str):
     key_results = defaultdict(list)
     for key_result in key_results_with_last_check_in(in_cycle):
         key_results[key_result.objective_id].append(key_result)
-    causes = CauseEffectLink.objects.filter(effect=objective, archived=False).select_related("cause")
-    effects = CauseEffectLink.objects.filter(cause=objective, archived=False).select_related("effect")
+    causes = CauseEffectLink.objects.filter(effect=objective, archived=False).select_related("cause", "effect")
+    effects = CauseEffectLink.objects.filter(cause=objective, archived=False).select_related("cause", "effect")
+    verdicts = verdicts_for(organization, objective, as_of)
 
     data = {
         "organization": organization_data(organization),
@@ -100,10 +119,11 @@ def strategic_objective(request, organization, key: str):
             "weight": objective.weight,
             **scored(report.item("strategic_objectives", objective.key)),
             "history_url": reverse("history", args=[organization.key, "objective", objective.key]),
+            "explain_url": reverse("explain", args=[organization.key, objective.key]),
         },
-        "causes": [link_data(link, link.cause, report, organization) for link in causes],
-        "effects": [link_data(link, link.effect, report, organization) for link in effects],
-        "kpis": [kpi_data(kpi, report, organization) for kpi in kpis],
+        "causes": [link_data(link, link.cause, report, organization, verdicts) for link in causes],
+        "effects": [link_data(link, link.effect, report, organization, verdicts) for link in effects],
+        "kpis": [{**kpi_data(kpi, report, organization), **verdicts.get(("kpi", kpi.key), {})} for kpi in kpis],
         "cycle": {"key": cycle.key, "name": cycle.name} if cycle else None,
         "cycles": cycle_options(okr_objectives),
         "okr_objectives": [okr_objective_data(okr, key_results[okr.pk], report, organization) for okr in in_cycle],
