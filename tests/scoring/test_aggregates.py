@@ -147,6 +147,24 @@ def test_database_scores_match_rows(org, mixed):
         assert actual.okr_objectives[key].score == pytest.approx(score.score), key
 
 
+def test_overflowing_sum_gives_no_value(org):
+    as_of = dt.date.today()
+    unit = org.units.get(key="t1")
+    kpi = kpi_services.create_kpi(None, org, key="huge", name="Huge", unit=unit, frequency="monthly", aggregation="sum",
+                                  kind="level")
+    start = period_of(as_of, "monthly").start
+    Measurement.objects.bulk_create([
+        Measurement(kpi=kpi, period_start=start, segment=segment, value=1.5e308, recorded_at=timezone.now())
+        for segment in ("north", "south")
+    ])
+
+    snapshot, _presentation = load_snapshot(org, as_of)
+    report = engine_score(snapshot, as_of)
+
+    assert report.kpis["huge"].actual is None
+    assert report.kpis["huge"].change.previous_period is None
+
+
 def test_aggregates_for_another_date_are_rejected(org, mixed):
     from hoshin.engine.errors import ValidationError
 

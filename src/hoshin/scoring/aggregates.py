@@ -246,7 +246,8 @@ def _partials_from_rows(ranges, definitions, ids, calendar) -> pl.DataFrame:
     """Compute the partial sums of every range in polars from the stored rows."""
     from hoshin.scoring.snapshot import measurement_frame
 
-    keys = dict(ids.select("id", "key").iter_rows())
+    used = ids.join(ranges.select(pl.col("kpi_id").alias("id")).unique(), on="id", how="semi")
+    keys = dict(used.select("id", "key").iter_rows())
     frame = measurement_frame(keys, ranges["window_start"].min(), ranges["window_end"].max())
     rows = latest_revisions(frame, definitions, **calendar)
     windows = ranges.sort("id").join(ids, left_on="kpi_id", right_on="id", how="inner", maintain_order="left")
