@@ -298,9 +298,10 @@ def _windows_table(cursor, windows: pl.DataFrame):
     the caller's transaction removes it.
     """
     columns = windows.select(list(_RANGE_SCHEMA)).cast(_RANGE_SCHEMA)
-    # On SQLite an INTEGER PRIMARY KEY is the row id, so the table needs no separate index.
-    id_type = "BIGINT" if connection.vendor == "postgresql" else "INTEGER"
-    definition = (f"(id {id_type} PRIMARY KEY, kpi_id BIGINT NOT NULL, window_start DATE NOT NULL, "
+    # The statements scan the table in full, so it needs no index. On SQLite an INTEGER PRIMARY KEY
+    # is the row id, which costs nothing.
+    id_column = "id BIGINT NOT NULL" if connection.vendor == "postgresql" else "id INTEGER PRIMARY KEY"
+    definition = (f"({id_column}, kpi_id BIGINT NOT NULL, window_start DATE NOT NULL, "
                   "window_end DATE NOT NULL, flag INTEGER NOT NULL)")
     if connection.vendor == "postgresql":
         name = "pg_temp.hoshin_scoring_window"
