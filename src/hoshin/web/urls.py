@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from hoshin.accounts.views import RateLimitedLoginView
 from hoshin.web.views import (
-    check_in, entry, health, history, home, kpi, objective, okr_board, organizations, strategy_map, upload,
+    audit, check_in, entry, health, history, home, kpi, objective, okr_board, organizations, strategy_map, upload,
 )
 
 
@@ -38,4 +38,5 @@ urlpatterns = [
     *page("o/<slug:org>/okrs/<slug:okr_key>/key-results/<slug:kr_key>/history", history.key_result_history,
           "key-result-history"),
     *page("o/<slug:org>/history/<slug:kind>/<slug:key>", history.history, "history"),
+    *page("o/<slug:org>/audit", audit.audit_log, "audit-log"),
 ]
