@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from hoshin.core.choices import Frequency
 from hoshin.core.errors import ValidationFailed
+from hoshin.insights.forecasts import organization_forecasts
 from hoshin.kpis.models import Kpi, KpiTarget, Measurement
 from hoshin.okrs.models import KeyResult
 from hoshin.organizations.models import StrategicObjective
@@ -14,6 +15,7 @@ from hoshin.web.history import history_entries
 from hoshin.web.kpi_series import FREQUENCIES, SeriesRequest, coarser_or_equal, kpi_series, thresholds_apply
 from hoshin.web.pages import as_of_from, organization_data, organization_page, respond
 from hoshin.web.report import score_report
+from hoshin.web.views.okr_board import forecast_summary
 
 ALL_SEGMENTS = "__all__"
 
@@ -62,8 +64,14 @@ def definition_data(kpi: Kpi) -> dict:
     }
 
 
-def feeds_data(request, kpi: Kpi, report, organization) -> dict:
-    """Return what the KPI feeds: strategic objectives it measures and the visible key results it is the source of."""
+def feeds_data(request, kpi: Kpi, report, organization, as_of=None) -> dict:
+    """Return what the KPI feeds: strategic objectives it measures and the visible key results it is the source of.
+
+    Key results of a cycle running on `as_of` carry their end-of-cycle forecast.
+    """
+    forecasts = {}
+    if as_of is not None and KeyResult.objects.filter(source_kpi=kpi, archived=False).exists():
+        forecasts = {item["key"]: item for item in organization_forecasts(organization, as_of)["key_results"]}
     objectives = StrategicObjective.objects.filter(kpi_links__kpi=kpi, archived=False).distinct()
     key_results = visible(request, KeyResult.objects.filter(source_kpi=kpi, archived=False)).select_related(
         "objective__unit", "objective__cycle"
@@ -87,6 +95,7 @@ def feeds_data(request, kpi: Kpi, report, organization) -> dict:
                 "board_url": reverse("okr-board", args=[organization.key, key_result.objective.unit.key])
                 + f"?cycle={key_result.objective.cycle.key}",
                 **scored(report.item("key_results", key_result.key)),
+                "forecast": forecast_summary(forecasts.get(key_result.key)),
             }
             for key_result in key_results
         ],
@@ -126,7 +135,7 @@ def kpi_page(request, organization, key: str):
             {"period": target.period, "start": target.start, "end": target.end, "value": target.value}
             for target in targets
         ],
-        "feeds": feeds_data(request, kpi, report, organization),
+        "feeds": feeds_data(request, kpi, report, organization, as_of),
         "history": history[:20],
     }
     return respond(request, "web/kpi.html", data)

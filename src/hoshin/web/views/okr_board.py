@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hoshin.accounts.permissions import is_allowed
+from hoshin.insights.forecasts import organization_forecasts
 from hoshin.okrs.models import Alignment, OkrObjective
 from hoshin.organizations.models import Cycle, Unit
 from hoshin.web.access import home_unit, scoped_get, visible
@@ -71,6 +72,15 @@ def alignment_targets(okr_objectives, organization) -> dict[int, list[dict]]:
     return targets
 
 
+def forecast_summary(item: dict | None) -> dict | None:
+    """Return the end-of-cycle forecast of a key result fed by a KPI, or None when it has none."""
+    if item is None:
+        return None
+    forecast = item["forecast"]
+    return {"value": forecast.get("value"), "low": forecast.get("low"), "high": forecast.get("high"),
+            "outlook": item["outlook"], "outlook_label": item["outlook_label"], "at_risk": item["at_risk"]}
+
+
 def board_data(request, organization, unit: Unit) -> dict:
     """Build the page data of `unit`'s board for the cycle in `?cycle=` (default: the running one)."""
     today = today_for(organization)
@@ -93,12 +103,16 @@ def board_data(request, organization, unit: Unit) -> dict:
     may_check_in = functools.cache(
         lambda unit_id, owner_id: is_allowed(request.user, "check_in", organization, unit=unit_id, owner=owner_id)
     )
+    forecasts = {}
+    if cycle is not None and cycle.start <= as_of <= cycle.end:
+        forecasts = {item["key"]: item for item in organization_forecasts(organization, as_of)["key_results"]}
     okrs = []
     for okr in okr_objectives:
         item = okr_objective_data(okr, key_results[okr.pk], report, organization)
         item["aligned_to"] = targets[okr.pk]
         for kr_item, key_result in zip(item["key_results"], key_results[okr.pk], strict=True):
             kr_item["editable"] = not read_only and may_check_in(okr.unit_id, key_result.owner_id)
+            kr_item["forecast"] = forecast_summary(forecasts.get(key_result.key))
         okrs.append(item)
 
     served = {target["key"]: target for items in targets.values() for target in items if target["kind"] == "strategic_objective"}
