@@ -30,3 +30,24 @@ def test_objective_page_shows_evidence_and_root_causes(member_client, strategy):
     assert data["causes"][0]["key"] == "loyalty"
     assert data["causes"][0]["verdict"] == "insufficient_data"
     assert data["objective"]["explain_url"] == "/o/acme/objectives/revenue/explain"
+
+
+def test_off_track_objective_lists_root_causes(member_client, org):
+    import datetime as dt
+
+    from hoshin.kpis import services as kpi_services
+    from hoshin.organizations import services as org_services
+
+    company = org.units.get(key="company")
+    objective = org_services.create_strategic_objective(
+        None, org, key="quality", name="Quality", perspective=org.perspectives.get(key="internal"), unit=company)
+    kpi = kpi_services.create_kpi(None, org, key="defects", name="Defect-free rate", unit=company,
+                                  frequency="monthly", aggregation="mean", green=95, yellow=90)
+    kpi_services.set_kpi_target(None, kpi, period=str(dt.date.today().year), value=95)
+    org_services.set_strategic_kpis(None, objective, [kpi])
+    kpi_services.record_measurement(None, kpi, day=dt.date.today(), value=40)
+
+    data = member_client.get(reverse("strategic-objective-json", args=["acme", "quality"])).json()
+
+    assert data["objective"]["status"] == "off_track"
+    assert data["root_causes"][0]["key"] == "defects"

@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.urls import reverse
 
 from hoshin.insights.evidence import organization_evidence
+from hoshin.insights.explain import NEEDS_EXPLANATION, explain_objective
 from hoshin.okrs.models import Alignment, OkrObjective
 from hoshin.organizations.models import CauseEffectLink, Cycle, StrategicObjective
 from hoshin.web.access import scoped_get, visible
@@ -60,13 +61,24 @@ def cycle_options(okr_objectives) -> list[dict]:
     return [{"key": cycle.key, "name": cycle.name} for cycle in ordered]
 
 
-def verdicts_for(organization, objective: StrategicObjective, as_of) -> dict[tuple, dict]:
+ROOT_CAUSES_SHOWN = 5
+
+
+def root_causes(organization, objective: StrategicObjective, status: str, as_of, evidence) -> list[dict]:
+    """Return the largest contributors to the shortfall of an objective that is at risk or off track."""
+    if status not in NEEDS_EXPLANATION:
+        return []
+    explained = explain_objective(organization, objective.key, as_of, evidence=evidence)
+    return explained["contributors"][:ROOT_CAUSES_SHOWN]
+
+
+def verdicts_for(organization, objective: StrategicObjective, as_of, evidence=None) -> dict[tuple, dict]:
     """Return the evidence verdicts of the links into and out of `objective` and of the KPIs measuring it.
 
     Keys are ("link", cause key, effect key) and ("kpi", KPI key).
     """
     verdicts = {}
-    for item in organization_evidence(organization, as_of).items:
+    for item in (evidence or organization_evidence(organization, as_of)).items:
         verdict = {"verdict": item["verdict"], "verdict_label": item["verdict_label"]}
         if item["kind"] == "cause_effect" and objective.key in (item["from"]["key"], item["to"]["key"]):
             verdicts[("link", item["from"]["key"], item["to"]["key"])] = verdict
@@ -104,7 +116,9 @@ def strategic_objective(request, organization, key: str):
         key_results[key_result.objective_id].append(key_result)
     causes = CauseEffectLink.objects.filter(effect=objective, archived=False).select_related("cause", "effect")
     effects = CauseEffectLink.objects.filter(cause=objective, archived=False).select_related("cause", "effect")
-    verdicts = verdicts_for(organization, objective, as_of)
+    evidence = organization_evidence(organization, as_of)
+    verdicts = verdicts_for(organization, objective, as_of, evidence)
+    own = scored(report.item("strategic_objectives", objective.key))
 
     data = {
         "organization": organization_data(organization),
@@ -117,13 +131,14 @@ def strategic_objective(request, organization, key: str):
             "unit": objective.unit.name,
             "rollup_mode": objective.get_rollup_mode_display(),
             "weight": objective.weight,
-            **scored(report.item("strategic_objectives", objective.key)),
+            **own,
             "history_url": reverse("history", args=[organization.key, "objective", objective.key]),
             "explain_url": reverse("explain", args=[organization.key, objective.key]),
         },
         "causes": [link_data(link, link.cause, report, organization, verdicts) for link in causes],
         "effects": [link_data(link, link.effect, report, organization, verdicts) for link in effects],
         "kpis": [{**kpi_data(kpi, report, organization), **verdicts.get(("kpi", kpi.key), {})} for kpi in kpis],
+        "root_causes": root_causes(organization, objective, own["status"], as_of, evidence),
         "cycle": {"key": cycle.key, "name": cycle.name} if cycle else None,
         "cycles": cycle_options(okr_objectives),
         "okr_objectives": [okr_objective_data(okr, key_results[okr.pk], report, organization) for okr in in_cycle],
