@@ -69,8 +69,10 @@ def rescore_kpi(state: ScoringState, kpi_key: str, measurements: pl.DataFrame) -
     partial = _partial_report(state, kpis=(kpi,), key_results=sourced, measurements=measurements)
 
     state.report.kpis[kpi_key] = partial.kpis[kpi_key]
-    changed = [_update_leaf(state, f"kpi:{kpi_key}", partial.kpis[kpi_key].score,
-                            partial.kpis[kpi_key].actual, partial.kpis[kpi_key].target_to_date)]
+    changed = []
+    if f"kpi:{kpi_key}" in state.nodes:  # only KPIs linked to a strategic objective are graph nodes
+        changed.append(_update_leaf(state, f"kpi:{kpi_key}", partial.kpis[kpi_key].score,
+                                    partial.kpis[kpi_key].actual, partial.kpis[kpi_key].target_to_date))
     for kr in sourced:
         changed.append(_replace_key_result(state, kr, partial))
     return changed + _roll_up_ancestors(state, changed)

@@ -33,7 +33,7 @@ from .periods import Period
 from .progress import clamp, progress_status
 from .report import ChangeRecord, KpiScore
 from .snapshot import KpiSnapshot
-from .status import Direction, Status, attainment, change, classify_kpi
+from .status import Attainment, Direction, Status, attainment, change, classify_kpi
 
 THRESHOLD_SCORES = {Status.ON_TRACK: 1.0, Status.AT_RISK: 0.5, Status.OFF_TRACK: 0.0}
 
@@ -52,10 +52,21 @@ def kpi_score(
     thresholds, or None.
     """
     direction = member(Direction, direction, "direction")
+    return _score(actual, target, baseline, direction, threshold_status, attainment(actual, target, direction))
+
+
+def _score(
+    actual: float | None,
+    target: float | None,
+    baseline: float | None,
+    direction: Direction,
+    threshold_status: Status | None,
+    ratio: Attainment,
+) -> float | None:
+    """Apply the score rules of `kpi_score`, given the attainment `ratio` already computed."""
     if not is_finite(actual) or threshold_status in (Status.NO_DATA, Status.OUT_OF_RANGE):
         return None
 
-    ratio = attainment(actual, target, direction)
     if ratio.value is not None:
         return clamp(ratio.value)
     if direction is not Direction.TARGET_RANGE and is_finite(baseline) and is_finite(target) and baseline != target:
@@ -87,11 +98,11 @@ def score_kpi(
     status = _threshold_status(kpi, actual, fraction)
     if status is None and _outside_scale(kpi, actual):
         status = Status.OUT_OF_RANGE
-    score = kpi_score(actual, target, baseline, direction, status)
+    ratio = attainment(actual, target, direction)
+    score = _score(actual, target, baseline, direction, status, ratio)
     if status is None:
         status = progress_status(score, 1.0)
 
-    ratio = attainment(actual, target, direction)
     return KpiScore(
         key=kpi.key,
         score=score,

@@ -293,10 +293,17 @@ def _graph(
     objectives: dict[str, OkrObjectiveSnapshot],
     as_of: date,
 ) -> tuple[list[Node], list[Edge]]:
-    """Build the roll-up graph, with a prefix per kind on node keys so that keys may repeat across kinds."""
+    """Build the roll-up graph, with a prefix per kind on node keys so that keys may repeat across kinds.
+
+    Only KPIs that a strategic objective links to are nodes: a KPI that no
+    objective links to affects no score above it.
+    """
     nodes: list[Node] = []
     edges: list[Edge] = []
+    linked = {link.key for item in snapshot.strategic_objectives for link in item.kpis}
     for kpi in snapshot.kpis:
+        if kpi.key not in linked:
+            continue
         score = kpi_scores[kpi.key]
         node = Node(
             f"kpi:{kpi.key}",
