@@ -6,6 +6,9 @@ computes a score. Modules:
 - `periods`: days, weeks, months, fiscal quarters and years, labels, time zones
 - `aggregation`, `aggregation_frames`: a KPI's values over a window, for one
   series or many KPIs at once
+- `aggregation_partials`: the same window values from partial sums that a
+  database computes
+- `windows`: the measurement windows that scoring an organization reads
 - `status`: KPI thresholds, attainment and change between periods
 - `progress`: key result progress, check-ins and on/off-track status
 - `rollup`: scores along the graph of objectives, key results and KPIs
