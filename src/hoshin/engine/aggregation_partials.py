@@ -1,4 +1,4 @@
-"""Window aggregates from partial sums, so that a database can read the rows.
+"""Window aggregates from partial sums, which a database can compute without sending the rows.
 
 `aggregation_frames.aggregate_windows` combines the rows of each period
 first and then the periods of each window. Every rule it applies can also

@@ -13,7 +13,7 @@ Scoring as of a date aggregates these windows, one row each, tagged with a
 
 The last earlier period with data depends on the data, so callers find it
 first: `previous_searches` lists what to look for, `last_periods_with_data`
-finds it in a measurements frame (a database can find it with one query),
+finds it in a measurements frame (a database finds it through its index),
 and `plan_windows` takes the result. Only the windows listed here are read,
 so a caller that loads measurements needs no more than these date ranges.
 """
