@@ -17,7 +17,7 @@ from hoshin.engine.insights.attribution import Contributor, attribute
 from hoshin.insights.evidence import VERDICT_SHORT_LABELS, organization_evidence
 from hoshin.okrs.models import Alignment, KeyResult, OkrObjective
 from hoshin.organizations.models import CauseEffectLink, StrategicObjective
-from hoshin.scoring.service import score_organization
+from hoshin.scoring.cache import cached_score_document
 
 NEEDS_EXPLANATION = {"at_risk", "off_track"}
 
@@ -27,7 +27,7 @@ def explain_objective(organization, key: str, as_of: dt.date, evidence=None) -> 
     objective = StrategicObjective.objects.filter(organization=organization, key=key, archived=False).first()
     if objective is None:
         raise NotFound(f"strategic objective {key!r} not found in {organization.key}", field="objective")
-    report = score_organization(organization, as_of).to_json()
+    report = cached_score_document(organization, as_of)
     scores = {kind: {item["key"]: item for item in report[kind]}
               for kind in ("strategic_objectives", "okr_objectives", "key_results", "kpis")}
     evidence = evidence or organization_evidence(organization, as_of)
