@@ -2,10 +2,10 @@
 
 `HOSHIN_ENV` is `development` (default) or `production`. Development
 generates a secret key into `.hoshin-secret-key` in the working directory;
-production requires `SECRET_KEY` (or `SECRET_KEY_FILE`) and refuses to start
-without it. `DATABASE_URL` selects the database; the default is the SQLite
+production requires `SECRET_KEY` (or `SECRET_KEY_FILE`) and fails to start
+without it. `DATABASE_URL` selects the database. The default is the SQLite
 file `hoshin.sqlite3` in the working directory, in WAL mode with a busy
-timeout so the web server and an import can write at the same time.
+timeout, so the web server and an import can write at the same time.
 """
 
 import secrets

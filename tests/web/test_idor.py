@@ -1,4 +1,4 @@
-"""Every organization page and API endpoint, asked for with another organization's keys, answers 404 and shows none of its data.
+"""Every organization page and API endpoint returns 404 to an outsider, with none of the organization's data.
 
 The routes are read from the URL configuration, so a page added later is
 covered without editing this test.

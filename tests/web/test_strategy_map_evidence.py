@@ -1,4 +1,4 @@
-"""The strategy map says what the data shows of each cause-effect link."""
+"""The strategy map and the objective page show the evidence verdict of each link, and root causes."""
 
 from django.urls import reverse
 

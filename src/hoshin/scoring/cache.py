@@ -30,11 +30,15 @@ def current_version(organization: Organization) -> int:
 
 
 def cached_score_document(organization: Organization, as_of: dt.date | None = None) -> dict:
-    """Return `score_organization(...).to_json()`, computed at most once per data version."""
+    """Return `score_organization(...).to_json()`, reused from the cache while the data version is unchanged.
+
+    Each process keeps its own cache by default, so two processes may each
+    compute the same document once.
+    """
     from hoshin.scoring.service import score_organization, today_for
 
     as_of = as_of or today_for(organization)
-    # The creation time tells apart two organizations that got the same id, e.g. after a database restore.
+    # The creation time distinguishes two organizations that got the same id, e.g. after a database restore.
     created = organization.created_at.timestamp() if organization.created_at else 0
     key = f"hoshin:score:{organization.pk}:{created}:{as_of.isoformat()}:{current_version(organization)}"
     document = cache.get(key)

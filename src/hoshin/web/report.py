@@ -1,9 +1,9 @@
 """Scores for pages: one scoring report per request, indexed by kind and key.
 
 Every score, status, progress and KPI value on a page comes from
-`hoshin.scoring.service.score_organization` (through its cache, which
-serves a stored report until the organization's data changes); pages only
-look items up.
+`hoshin.scoring.service.score_organization`, through its cache. The cache
+serves a stored report until the organization's data changes, and pages
+only look items up.
 An object the report does not list reads as no data.
 """
 

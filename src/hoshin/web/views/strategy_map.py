@@ -15,7 +15,7 @@ NO_VERDICT = {"verdict": "insufficient_data", "verdict_label": "", "correlation"
 
 
 def link_verdicts(organization, as_of) -> dict[tuple[str, str], dict]:
-    """Return what the data says of each cause-effect link, keyed by (cause key, effect key)."""
+    """Return the evidence verdict of each cause-effect link, keyed by (cause key, effect key)."""
     verdicts = {}
     for item in organization_evidence(organization, as_of).cause_effect():
         verdicts[(item["from"]["key"], item["to"]["key"])] = {

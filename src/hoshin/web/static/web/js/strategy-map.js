@@ -79,8 +79,8 @@
     return elements;
   }
 
-  // The line's colour, width and pattern say what the data shows of a link, and the badge repeats it
-  // as a symbol, so the verdict does not depend on colour alone.
+  // The line's colour, width and pattern show the evidence verdict of a link. The badge repeats the
+  // verdict as a symbol, so it does not depend on colour alone.
   var VERDICT_BADGES = { supported: "✓", contradicted: "✗", no_evidence: "?", insufficient_data: "…" };
 
   var STYLE = [
