@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 
 from hoshin.core.errors import DomainError, PermissionDenied, ValidationFailed
 from hoshin.engine import periods
-from hoshin.scoring.cache import current_version
 from hoshin.web.access import organization_for
 from hoshin.web.language import activate_for_organization
 
@@ -86,7 +85,8 @@ def page_cache_key(request, organization) -> str | None:
     session (the user, their rights and the CSRF token of its forms), the
     day, and the organization's data version, which every write raises.
     Pages with messages waiting to be shown, and requests other than GET,
-    are never cached.
+    are never cached. The organization was read at the start of this
+    request, so its data version is current.
     """
     if not settings.HOSHIN_PAGE_CACHE_SECONDS:
         return None
@@ -97,7 +97,7 @@ def page_cache_key(request, organization) -> str | None:
     parts = [
         request.get_full_path(), get_language(), str(request.wants_json), session_key, csrf_cookie,
         str(organization.pk), str(organization.created_at.timestamp() if organization.created_at else 0),
-        today_for(organization).isoformat(), str(current_version(organization)),
+        today_for(organization).isoformat(), str(organization.data_version),
     ]
     return "hoshin:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
