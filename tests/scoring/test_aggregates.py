@@ -174,3 +174,28 @@ def test_aggregates_for_another_date_are_rejected(org, mixed):
         engine_score(snapshot, mixed["as_of"] - dt.timedelta(days=1))
 
     assert error.value.field == "window_aggregates"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_windows_split_between_connections_match_one_connection(org, mixed, monkeypatch, settings):
+    from django.db import connection
+
+    from hoshin.scoring import aggregates
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the statements are split between connections on PostgreSQL only")
+    as_of = mixed["as_of"]
+    settings.HOSHIN_SCORING_CONNECTIONS = 1
+    one, _presentation = load_snapshot(org, as_of)
+
+    threads = []
+    in_thread = aggregates._query_in_thread
+    monkeypatch.setattr(aggregates, "_query_in_thread", lambda *args: threads.append(1) or in_thread(*args))
+    monkeypatch.setattr(aggregates, "MIN_WINDOWS_TO_SPLIT", 4)
+    settings.HOSHIN_SCORING_CONNECTIONS = 3
+    split, _presentation = load_snapshot(org, as_of)
+
+    assert len(threads) >= 2  # the calling thread takes one part, the others one each
+    key = ["purpose", "owner"]
+    assert split.window_aggregates.sort(key).equals(one.window_aggregates.sort(key))
+    assert engine_score(split, as_of) == engine_score(one, as_of)

@@ -15,6 +15,13 @@ as for a measurements frame. The windows reach the database in a
 temporary table (filled with COPY on PostgreSQL), never as text in the
 statement.
 
+PostgreSQL runs these statements in one backend process: a temporary
+table rules out a parallel plan, and the per-window look-ups would not get
+one anyway. Many windows are therefore split by KPI between
+`settings.HOSHIN_SCORING_CONNECTIONS` connections, each with its own
+thread and temporary table. That is done only outside a transaction,
+because another connection cannot see rows the caller has not committed.
+
 Stored period starts are trusted to be the start of their KPI's period,
 which `kpis.services.record_measurement` and the importers guarantee.
 """
@@ -23,9 +30,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import polars as pl
+from django.conf import settings
 from django.db import DataError, connection, transaction
 
 from hoshin.engine.aggregation_partials import PARTIAL_SCHEMA, aggregate_partials, partials_from_rows
@@ -42,6 +51,8 @@ _LAST = 1
 _VALUES = 2  # sum, mean, last, min or max
 _RATIO = 4
 _RANGE_SCHEMA = {"id": pl.Int64, "kpi_id": pl.Int64, "window_start": pl.Date, "window_end": pl.Date, "flag": pl.Int64}
+# Below this many windows a second connection costs more than it saves.
+MIN_WINDOWS_TO_SPLIT = 20_000
 
 _VALUE_SUMS = (
     "SUM(m.value) AS value_sum, SUM(m.value * m.value_count) AS weighted_sum, SUM(m.value_count) AS n_value, "
@@ -186,8 +197,7 @@ def _last_periods_with_data(searches: pl.DataFrame, ids: pl.DataFrame, lookback_
         window_end=pl.col("before") - pl.duration(days=1),
         flag=pl.when(pl.col("aggregation") == "ratio").then(_RATIO).otherwise(_VALUES),
     )
-    with transaction.atomic():
-        (found,) = _query([(_search_sql(), {"search": pl.Int64, "period_start": pl.Date})], ranges)
+    (found,) = _query([(_search_sql(), {"search": pl.Int64, "period_start": pl.Date})], ranges)
     found = found.filter(pl.col("period_start").is_not_null()).with_columns(pl.col("search").cast(pl.UInt32))
     return rows.join(found, on="search", how="inner").select("kpi_id", "period_start").sort("kpi_id")
 
@@ -225,8 +235,7 @@ def _distinct_ranges(
 def _range_partials(ranges: pl.DataFrame, definitions: pl.DataFrame, ids: pl.DataFrame, calendar: dict) -> pl.DataFrame:
     """Return the partial sums of every range, with ``range`` in place of ``window``."""
     try:
-        with transaction.atomic():
-            values, ratios = _query([(_values_sql(), _VALUES_SCHEMA), (_ratio_sql(), _RATIO_SCHEMA)], ranges)
+        values, ratios = _query([(_values_sql(), _VALUES_SCHEMA), (_ratio_sql(), _RATIO_SCHEMA)], ranges)
     except DataError as error:
         # PostgreSQL raises when a double-precision sum overflows, where the engine gives no value.
         logger.warning("window sums overflowed in the database (%s); aggregating the rows in Python", error)
@@ -259,9 +268,46 @@ def _partials_from_rows(ranges, definitions, ids, calendar) -> pl.DataFrame:
 def _query(statements: list[tuple[str, dict]], windows: pl.DataFrame) -> list[pl.DataFrame]:
     """Run each statement with ``{windows}`` naming a table of the rows of `windows`; return one frame per statement.
 
-    Each schema names and types the statement's columns in order. Call this
-    inside a transaction, which also holds the temporary table.
+    Each schema names and types the statement's columns in order. The rows
+    of each frame are in no particular order.
     """
+    parts = _connections_for(windows)
+    if parts == 1:
+        with transaction.atomic():
+            return _query_here(statements, windows)
+
+    # Windows are sorted by KPI id, so each part reads its own KPIs' rows of the index.
+    size = -(-windows.height // parts)
+    chunks = [windows.slice(offset, size) for offset in range(0, windows.height, size)]
+    with ThreadPoolExecutor(max_workers=len(chunks) - 1, thread_name_prefix="hoshin-scoring") as pool:
+        others = [pool.submit(_query_in_thread, statements, chunk) for chunk in chunks[1:]]
+        with transaction.atomic():
+            results = [_query_here(statements, chunks[0])]
+        results += [future.result() for future in others]
+    return [pl.concat([result[index] for result in results]) for index in range(len(statements))]
+
+
+def _connections_for(windows: pl.DataFrame) -> int:
+    """Return how many connections should share the statements over `windows`."""
+    wanted = max(1, settings.HOSHIN_SCORING_CONNECTIONS)
+    if wanted == 1 or connection.vendor != "postgresql" or windows.height < MIN_WINDOWS_TO_SPLIT:
+        return 1
+    if connection.in_atomic_block:
+        return 1  # another connection would not see the caller's uncommitted rows
+    return min(wanted, windows.height // (MIN_WINDOWS_TO_SPLIT // 2))
+
+
+def _query_in_thread(statements: list[tuple[str, dict]], windows: pl.DataFrame) -> list[pl.DataFrame]:
+    """Run `_query_here` on this thread's own connection, and close that connection afterwards."""
+    try:
+        with transaction.atomic():
+            return _query_here(statements, windows)
+    finally:
+        connection.close()
+
+
+def _query_here(statements: list[tuple[str, dict]], windows: pl.DataFrame) -> list[pl.DataFrame]:
+    """Run the statements on this thread's connection; call inside a transaction, which holds the temporary table."""
     table = Measurement._meta.db_table
     frames = []
     with connection.cursor() as cursor, _windows_table(cursor, windows) as relation:
