@@ -51,7 +51,7 @@ class KRType(StrEnum):
     MILESTONE = "milestone"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Progress:
     """A KR's progress: `raw` as computed, `clamped` to [0, 1] for bars and roll-ups."""
 
@@ -62,7 +62,7 @@ class Progress:
 NO_PROGRESS = Progress(None, None)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CheckIn:
     """An update of a KR: its value, the date it measures and when it was entered."""
 

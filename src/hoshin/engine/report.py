@@ -16,7 +16,7 @@ from enum import Enum
 from .status import Status
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ChangeRecord:
     """Change of a KPI's value against the last earlier period with data.
 
@@ -32,7 +32,7 @@ class ChangeRecord:
     previous_value: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class KpiScore:
     """A KPI scored on its current period: the period of its frequency that contains the scoring date.
 
@@ -57,7 +57,7 @@ class KpiScore:
     children: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class KeyResultScore:
     """A key result: `progress_raw` as computed, `progress` clamped to [0, 1] (equal to `score`)."""
 
@@ -73,7 +73,7 @@ class KeyResultScore:
     children: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ObjectiveScore:
     """An OKR objective, strategic objective, perspective or scorecard.
 
@@ -88,7 +88,7 @@ class ObjectiveScore:
     expected_progress: float | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ScoreReport:
     """Scores of one organization as of `as_of`, each kind keyed by its key.
 

@@ -44,7 +44,7 @@ class RollupMode(StrEnum):
     MIN = "min"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Node:
     """A node of the graph.
 
@@ -61,7 +61,7 @@ class Node:
     archived: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Edge:
     """A link from `parent` to `child`, whose missing weight counts as 1."""
 
@@ -70,7 +70,7 @@ class Edge:
     weight: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RollupResult:
     key: Hashable
     score: float | None

@@ -20,7 +20,7 @@ from .rollup import RollupMode
 from .status import Band, Direction
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Link:
     """A weighted reference to another node, whose missing weight counts as 1."""
 
@@ -28,7 +28,7 @@ class Link:
     weight: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class KpiSnapshot:
     """A KPI's definition as of the scoring date.
 
@@ -52,7 +52,7 @@ class KpiSnapshot:
     archived: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class KeyResultSnapshot:
     """A key result of the OKR objective `objective`.
 
@@ -74,7 +74,7 @@ class KeyResultSnapshot:
     archived: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OkrObjectiveSnapshot:
     """An OKR objective of one cycle (`cycle_start` to `cycle_end`, inclusive).
 
@@ -92,7 +92,7 @@ class OkrObjectiveSnapshot:
     archived: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StrategicObjectiveSnapshot:
     """A strategic objective, measured by its strategic KPIs and its aligned OKR objectives.
 
@@ -108,7 +108,7 @@ class StrategicObjectiveSnapshot:
     archived: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OrganizationSnapshot:
     """Everything needed to score one organization.
 

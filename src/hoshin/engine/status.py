@@ -41,7 +41,7 @@ class NoAttainment(StrEnum):
     RATIO_OVERFLOW = "ratio_overflow"  # the target is so close to 0 that actual / target is infinite
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Attainment:
     """Actual against target as a ratio (1.0 = on target), or the reason there is none."""
 
@@ -49,7 +49,7 @@ class Attainment:
     reason: NoAttainment | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Change:
     """Change of a KPI's value from an older period to a newer one.
 
