@@ -165,14 +165,19 @@ def _kpi_calendar(snapshot: OrganizationSnapshot, as_of: date, periods: PeriodCa
 
 
 def _last_with_data_windows(kpis: pl.DataFrame, last_periods: pl.DataFrame) -> pl.DataFrame:
-    """Build one window per level KPI from its last period with data to the day before its current period.
+    level = kpis.filter(pl.col("kind") != Kind.COUNT.value).select("kpi_id", before="current_start")
+    return last_with_data_windows(level, last_periods)
 
-    The window contains only that period's data, because no later period
-    before the current one has any.
+
+def last_with_data_windows(searches: pl.DataFrame, last_periods: pl.DataFrame) -> pl.DataFrame:
+    """Build one window per searched KPI from its last period with data to the day before its ``before`` date.
+
+    `searches` has the ``kpi_id`` and ``before`` columns of
+    `previous_searches`, and `last_periods` what `last_periods_with_data`
+    returns. The window contains only that period's data, because no later
+    period before the current one has any.
     """
-    level = kpis.filter(pl.col("kind") != Kind.COUNT.value).select(
-        "kpi_id", window_end=pl.col("current_start") - timedelta(days=1)
-    )
+    level = searches.select(pl.col("kpi_id").cast(pl.Utf8), window_end=pl.col("before") - timedelta(days=1))
     found = last_periods.select(pl.col("kpi_id").cast(pl.Utf8), pl.col("period_start").cast(pl.Date))
     windows = found.join(level, on="kpi_id", how="inner", maintain_order="left").filter(
         pl.col("period_start") <= pl.col("window_end")

@@ -41,7 +41,13 @@ from hoshin.engine.aggregation_partials import PARTIAL_SCHEMA, aggregate_partial
 from hoshin.engine.aggregation_frames import latest_revisions
 from hoshin.engine.errors import ValidationError
 from hoshin.engine.snapshot import OrganizationSnapshot
-from hoshin.engine.windows import PeriodCache, kpi_definitions, plan_windows, previous_searches
+from hoshin.engine.windows import (
+    PeriodCache,
+    kpi_definitions,
+    last_with_data_windows,
+    plan_windows,
+    previous_searches,
+)
 from hoshin.kpis.models import Measurement
 
 logger = logging.getLogger(__name__)
@@ -171,10 +177,7 @@ def window_aggregates(
         before=pl.col("previous_start")
     )
     found = _last_periods_with_data(further_back, ids, lookback_start)
-    last_periods = pl.concat([guess.join(empty.select("kpi_id"), on="kpi_id", how="anti"), found])
-    windows = plan_windows(snapshot, as_of, last_periods, periods)
-    replaced = windows.filter(pl.col("purpose") == "last_with_data").join(found.select("kpi_id"), on="kpi_id",
-                                                                         how="semi")
+    replaced = last_with_data_windows(searches, found)
     kept = aggregated.join(empty.select("purpose", "owner"), on=["purpose", "owner"], how="anti")
     return pl.concat([kept, _aggregate(replaced, definitions, ids, calendar)], how="vertical_relaxed")
 
@@ -315,6 +318,9 @@ def _query_here(statements: list[tuple[str, dict]], windows: pl.DataFrame) -> li
             # Compiling these statements just in time costs more than it saves on their small index scans.
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL DateStyle = 'ISO'")  # the form COPY writes dates in, which polars reads
+            if connection.pg_version >= 140000:
+                # Each window's look-up has its own bounds, so caching look-ups by bounds never hits.
+                cursor.execute("SET LOCAL enable_memoize = off")
         for sql, schema in statements:
             statement = sql.format(windows=relation, table=table)
             if connection.vendor == "postgresql":
