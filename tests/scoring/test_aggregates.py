@@ -178,24 +178,92 @@ def test_aggregates_for_another_date_are_rejected(org, mixed):
 
 @pytest.mark.django_db(transaction=True)
 def test_windows_split_between_connections_match_one_connection(org, mixed, monkeypatch, settings):
+    import threading
+
     from django.db import connection
 
     from hoshin.scoring import aggregates
+    from hoshin.scoring.service import score_organization
 
     if connection.vendor != "postgresql":
         pytest.skip("the statements are split between connections on PostgreSQL only")
     as_of = mixed["as_of"]
     settings.HOSHIN_SCORING_CONNECTIONS = 1
     one, _presentation = load_snapshot(org, as_of)
+    whole = score_organization(org, as_of).to_json()
 
     threads = []
-    in_thread = aggregates._query_in_thread
-    monkeypatch.setattr(aggregates, "_query_in_thread", lambda *args: threads.append(1) or in_thread(*args))
+    aggregate_part = aggregates._aggregate_part
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return aggregate_part(*args, **kwargs)
+
+    monkeypatch.setattr(aggregates, "_aggregate_part", spy)
     monkeypatch.setattr(aggregates, "MIN_WINDOWS_TO_SPLIT", 4)
     settings.HOSHIN_SCORING_CONNECTIONS = 3
     split, _presentation = load_snapshot(org, as_of)
+    split_score = score_organization(org, as_of).to_json()
 
-    assert len(threads) >= 2  # the calling thread takes one part, the others one each
+    assert len(threads) == 2 * 3 * aggregates.PARTS_PER_CONNECTION  # two loads, each in 12 parts
+    assert set(threads) <= {f"hoshin-scoring-{number}" for number in range(3)}
     key = ["purpose", "owner"]
     assert split.window_aggregates.sort(key).equals(one.window_aggregates.sort(key))
-    assert engine_score(split, as_of) == engine_score(one, as_of)
+    assert split_score == whole
+
+
+def test_parts_with_a_kpi_split_between_them_are_rejected(org, mixed):
+    from hoshin.engine.errors import ValidationError
+
+    as_of = mixed["as_of"]
+    snapshot, _presentation = load_snapshot(org, as_of)
+    windows = snapshot.window_aggregates
+    kpi = windows.filter(pl.col("purpose") == "previous")["owner"][0]
+    moved = (pl.col("owner") == kpi) & (pl.col("purpose") == "previous")
+    parts = [windows.filter(~moved), windows.filter(moved)]
+
+    with pytest.raises(ValidationError, match="another part"):
+        engine_score(dataclasses.replace(snapshot, window_aggregates=iter(parts)), as_of)
+
+
+def test_scores_from_parts_match_scores_from_one_frame(org, mixed):
+    as_of = mixed["as_of"]
+    snapshot, _presentation = load_snapshot(org, as_of)
+    windows = snapshot.window_aggregates.with_columns(part=pl.col("kpi_id").rank("dense") % 3)
+    parts = windows.partition_by("part", include_key=False)
+
+    from_parts = engine_score(dataclasses.replace(snapshot, window_aggregates=iter(parts)), as_of)
+
+    assert len(parts) == 3
+    assert from_parts == engine_score(snapshot, as_of)
+
+
+def test_missing_part_is_rejected(org, mixed):
+    from hoshin.engine.errors import ValidationError
+
+    as_of = mixed["as_of"]
+    snapshot, _presentation = load_snapshot(org, as_of)
+    windows = snapshot.window_aggregates.with_columns(part=pl.col("kpi_id").rank("dense") % 3)
+    parts = windows.partition_by("part", include_key=False)
+
+    with pytest.raises(ValidationError, match="windows differ"):
+        engine_score(dataclasses.replace(snapshot, window_aggregates=iter(parts[:2])), as_of)
+
+
+def test_parts_in_threads_come_in_order_and_a_failed_part_raises_for_the_reader():
+    import threading
+
+    from hoshin.scoring import aggregates
+
+    def aggregate(frame, _searches):
+        if frame["n"][0] == 3:
+            raise ValueError("part 3 failed")
+        return frame
+
+    parts = [(pl.DataFrame({"n": [number]}), None) for number in range(6)]
+    results = aggregates._in_threads(aggregate, parts, 2)
+
+    assert [next(results)["n"][0] for _ in range(3)] == [0, 1, 2]
+    with pytest.raises(ValueError, match="part 3 failed"):
+        next(results)
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("hoshin-scoring-")]

@@ -24,6 +24,9 @@ and key results at once. They come from the snapshot's measurements in one
 polars pass, or from the snapshot's window aggregates, which a caller has
 computed from partial sums in its database. Both inputs give the same
 values, because both go through `aggregation_partials.aggregate_partials`.
+Window aggregates may arrive in parts, each with every window of some
+KPIs; KPIs and key results are scored part by part, so a caller can
+compute the next part while the engine scores this one.
 """
 
 from __future__ import annotations
@@ -45,7 +48,14 @@ from .report import KeyResultScore, KpiScore, ObjectiveScore, ScoreReport
 from .rollup import Edge, Node, RollupMode, RollupResult, roll_up
 from .snapshot import KeyResultSnapshot, KpiSnapshot, OkrObjectiveSnapshot, OrganizationSnapshot
 from .status import Direction
-from .windows import PeriodCache, kpi_definitions, last_periods_with_data, plan_windows, previous_searches
+from .windows import (
+    WINDOW_SCHEMA,
+    PeriodCache,
+    kpi_definitions,
+    last_periods_with_data,
+    plan_windows,
+    previous_searches,
+)
 
 _EMPTY_MEASUREMENTS = {"kpi_id": pl.Utf8, "day": pl.Date, "value": pl.Float64}
 _WINDOW_KEY = ["purpose", "owner", "kpi_id", "window_start", "window_end", "aggregation"]
@@ -62,16 +72,28 @@ def score_organization(snapshot: OrganizationSnapshot, as_of: date) -> ScoreRepo
 
     periods = PeriodCache(snapshot.fiscal_start_month, snapshot.week_start)
     current = {key: periods.period_of(as_of, kpi.frequency) for key, kpi in kpis.items()}
-    aggregated = window_aggregates(snapshot, as_of, kpi_definitions(kpis.values()), periods)
-    values = _window_values(aggregated)
-    previous = _previous_values(kpis, values, as_of, periods)
+    kpi_scores: dict[str, KpiScore] = {}
+    kr_scores: dict[str, KeyResultScore] = {}
+    window_keys = []
+    for part in window_aggregate_parts(snapshot, as_of, kpi_definitions(kpis.values()), periods):
+        window_keys.append(part.select(_WINDOW_KEY))
+        values = _window_values(part)
+        scored = [key for key in _kpis_of_part(values) if key in kpis]
+        previous = _previous_values({key: kpis[key] for key in scored}, values, as_of, periods)
+        for key in scored:
+            actual, n_values, _start = values[("current", key)]
+            kpi_scores[key] = score_kpi(kpis[key], current[key], as_of, actual, n_values, previous.get(key),
+                                        snapshot.prorate)
+        for purpose, owner in values:
+            if purpose == "key_result" and owner in key_results:
+                kr = key_results[owner]
+                kr_scores[owner] = _score_key_result(kr, objectives[kr.objective], as_of, values[(purpose, owner)])
+    if snapshot.window_aggregates is not None:
+        _check_windows(snapshot, as_of, periods, pl.concat(window_keys) if window_keys else None)
 
-    kpi_scores = {}
-    for key, kpi in kpis.items():
-        actual, n_values, _start = values[("current", key)]
-        kpi_scores[key] = score_kpi(kpi, current[key], as_of, actual, n_values, previous.get(key), snapshot.prorate)
+    kpi_scores = {key: kpi_scores[key] for key in kpis}
     kr_scores = {
-        key: _score_key_result(kr, objectives[kr.objective], as_of, values.get(("key_result", key)))
+        key: kr_scores[key] if key in kr_scores else _score_key_result(kr, objectives[kr.objective], as_of, None)
         for key, kr in key_results.items()
     }
 
@@ -184,13 +206,21 @@ def _check_references(kpis: dict, objectives: dict, key_results: dict, strategic
                 raise ValidationError(f"strategic_objectives[{item.key}].kpis", f"KPI {link.key!r} not found")
 
 
+def window_aggregate_parts(
+    snapshot: OrganizationSnapshot, as_of: date, definitions: pl.DataFrame, periods: PeriodCache
+) -> Iterable[pl.DataFrame]:
+    """Return the aggregates of every window scoring reads, in the parts the snapshot has them, or as one part."""
+    aggregates = snapshot.window_aggregates
+    if aggregates is None:
+        return (window_aggregates(snapshot, as_of, definitions, periods),)
+    parts = (aggregates,) if isinstance(aggregates, pl.DataFrame) else aggregates
+    return (_checked_columns(part) for part in parts)
+
+
 def window_aggregates(
     snapshot: OrganizationSnapshot, as_of: date, definitions: pl.DataFrame, periods: PeriodCache
 ) -> pl.DataFrame:
-    """Return the aggregate of every window scoring reads, from whichever input the snapshot has."""
-    if snapshot.window_aggregates is not None:
-        return _checked_aggregates(snapshot, as_of, periods)
-
+    """Return the aggregate of every window scoring reads, computed from the snapshot's measurements."""
     calendar = {"fiscal_start_month": snapshot.fiscal_start_month, "week_start": snapshot.week_start}
     rows = latest_revisions(_measurements_until(snapshot.measurements, as_of), definitions, **calendar)
     last_periods = last_periods_with_data(rows, previous_searches(snapshot, as_of, periods))
@@ -198,26 +228,29 @@ def window_aggregates(
     return aggregate_partials(partials_from_rows(rows, windows), definitions, windows, **calendar)
 
 
-def _checked_aggregates(snapshot: OrganizationSnapshot, as_of: date, periods: PeriodCache) -> pl.DataFrame:
-    """Return the snapshot's window aggregates after checking that they are the windows planned for `as_of`."""
-    aggregates = snapshot.window_aggregates
-    missing = sorted({*_WINDOW_KEY, "value", "n_values"} - set(aggregates.columns))
+def _checked_columns(part: pl.DataFrame) -> pl.DataFrame:
+    missing = sorted({*_WINDOW_KEY, "value", "n_values"} - set(part.columns))
     if missing:
         raise ValidationError("window_aggregates", f"missing columns: {', '.join(missing)}")
-    last_periods = aggregates.filter(pl.col("purpose") == "last_with_data").select(
+    return part
+
+
+def _check_windows(snapshot: OrganizationSnapshot, as_of: date, periods: PeriodCache, keys: pl.DataFrame | None) -> None:
+    """Raise `ValidationError` unless the window aggregates given cover exactly the windows planned for `as_of`."""
+    keys = keys if keys is not None else pl.DataFrame(schema=WINDOW_SCHEMA)
+    last_periods = keys.filter(pl.col("purpose") == "last_with_data").select(
         "kpi_id", period_start=pl.col("window_start")
     )
     planned = plan_windows(snapshot, as_of, last_periods, periods)
-    key = aggregates.select(_WINDOW_KEY).cast(planned.schema)
-    unmatched = planned.join(key, on=_WINDOW_KEY, how="anti", nulls_equal=True)
-    if unmatched.height or key.height != planned.height:
+    keys = keys.cast(planned.schema)
+    unmatched = planned.join(keys, on=_WINDOW_KEY, how="anti", nulls_equal=True)
+    if unmatched.height or keys.height != planned.height:
         example = unmatched.row(0, named=True) if unmatched.height else None
         raise ValidationError(
             "window_aggregates",
             f"the windows differ from those planned for {as_of} (first missing: {example}); "
             "compute them from windows.plan_windows for the same snapshot and date",
         )
-    return aggregates
 
 
 def _measurements_until(measurements: pl.DataFrame | None, as_of: date) -> pl.DataFrame:
@@ -225,6 +258,24 @@ def _measurements_until(measurements: pl.DataFrame | None, as_of: date) -> pl.Da
         return pl.DataFrame(schema=_EMPTY_MEASUREMENTS)
     date_column = "day" if "day" in measurements.columns else "period_start"
     return measurements.with_columns(pl.col("kpi_id").cast(pl.Utf8)).filter(pl.col(date_column) <= as_of)
+
+
+def _kpis_of_part(values: dict) -> list[str]:
+    """Return the KPIs whose current window is in one part, after checking that their other windows are too.
+
+    A KPI's change compares its current window with its previous one, so
+    both must come in the same part.
+    """
+    scored = [owner for purpose, owner in values if purpose == "current"]
+    own = set(scored)
+    for purpose, owner in values:
+        if purpose in ("previous", "last_with_data") and owner not in own:
+            raise ValidationError(
+                "window_aggregates",
+                f"the {purpose} window of KPI {owner!r} comes in another part than its current window; "
+                "put every window of a KPI in the same part",
+            )
+    return scored
 
 
 def _window_values(aggregated: pl.DataFrame) -> dict[tuple[str, str], tuple[float | None, float, date]]:

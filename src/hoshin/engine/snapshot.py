@@ -8,6 +8,7 @@ look at history itself.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -120,7 +121,10 @@ class OrganizationSnapshot:
     windows that `windows.plan_windows` lists for the scoring date, with the
     columns of `windows.WINDOW_SCHEMA` plus ``value`` and ``n_values`` as
     `aggregation_partials.aggregate_partials` returns them. A caller that
-    aggregates in a database passes this instead of every row.
+    aggregates in a database passes this instead of every row. It may also
+    be an iterable of such frames, each with every window of some KPIs (the
+    windows of the key results a KPI feeds may come in any part); the engine
+    reads it once.
     """
 
     kpis: tuple[KpiSnapshot, ...] = ()
@@ -128,7 +132,7 @@ class OrganizationSnapshot:
     okr_objectives: tuple[OkrObjectiveSnapshot, ...] = ()
     strategic_objectives: tuple[StrategicObjectiveSnapshot, ...] = ()
     measurements: pl.DataFrame | None = field(default=None, compare=False)
-    window_aggregates: pl.DataFrame | None = field(default=None, compare=False)
+    window_aggregates: pl.DataFrame | Iterable[pl.DataFrame] | None = field(default=None, compare=False)
     fiscal_start_month: int = 1
     week_start: int = 0
     prorate: Prorate | str = Prorate.DAYS

@@ -17,10 +17,11 @@ statement.
 
 PostgreSQL runs these statements in one backend process: a temporary
 table rules out a parallel plan, and the per-window look-ups would not get
-one anyway. Many windows are therefore split by KPI between
-`settings.HOSHIN_SCORING_CONNECTIONS` connections, each with its own
-thread and temporary table. That is done only outside a transaction,
-because another connection cannot see rows the caller has not committed.
+one anyway. Many windows are therefore split by KPI into parts, which
+`settings.HOSHIN_SCORING_CONNECTIONS` threads aggregate, each on its own
+connection with its own temporary table, while the engine scores the
+parts already done. That is done only outside a transaction, because
+another connection cannot see rows the caller has not committed.
 
 Stored period starts are trusted to be the start of their KPI's period,
 which `kpis.services.record_measurement` and the importers guarantee.
@@ -30,8 +31,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
+from functools import partial
 
 import polars as pl
 from django.conf import settings
@@ -59,6 +64,8 @@ _RATIO = 4
 _RANGE_SCHEMA = {"id": pl.Int64, "kpi_id": pl.Int64, "window_start": pl.Date, "window_end": pl.Date, "flag": pl.Int64}
 # Below this many windows a second connection costs more than it saves.
 MIN_WINDOWS_TO_SPLIT = 20_000
+# Parts per connection: the engine scores the first parts while the connections aggregate the rest.
+PARTS_PER_CONNECTION = 4
 
 _VALUE_SUMS = (
     "SUM(m.value) AS value_sum, SUM(m.value * m.value_count) AS weighted_sum, SUM(m.value_count) AS n_value, "
@@ -157,17 +164,44 @@ def window_aggregates(
     `kpi_ids` maps KPI keys to database ids. A level KPI's last period with
     data is looked for back to `lookback_start`.
     """
+    parts = list(window_aggregate_parts(snapshot, as_of, kpi_ids, lookback_start))
+    return pl.concat(parts, how="vertical_relaxed")
+
+
+def window_aggregate_parts(
+    snapshot: OrganizationSnapshot, as_of: dt.date, kpi_ids: dict[str, int], lookback_start: dt.date
+) -> Iterable[pl.DataFrame]:
+    """Do what `window_aggregates` does, in parts by KPI, started at once and returned in order as they finish.
+
+    The parts are what `OrganizationSnapshot.window_aggregates` takes;
+    read them once. Few windows, SQLite, or a caller inside a transaction
+    get a single part, aggregated before this returns.
+    """
     calendar = {"fiscal_start_month": snapshot.fiscal_start_month, "week_start": snapshot.week_start}
     periods = PeriodCache(**calendar)
     ids = pl.DataFrame({"key": list(kpi_ids), "id": list(kpi_ids.values())}, schema={"key": pl.Utf8, "id": pl.Int64})
-
-    definitions = kpi_definitions(snapshot.kpis)
 
     # Most level KPIs have data in the period just before the current one, so that period is
     # aggregated first, and only the KPIs without data there are looked up further back.
     searches = previous_searches(snapshot, as_of, periods)
     guess = searches.select("kpi_id", period_start=pl.col("previous_start"))
     windows = plan_windows(snapshot, as_of, guess, periods)
+    aggregate = partial(_aggregate_part, definitions=kpi_definitions(snapshot.kpis), ids=ids, calendar=calendar,
+                        lookback_start=lookback_start)
+
+    connections = _connections_for(windows)
+    if connections == 1:
+        return (aggregate(windows, searches),)
+    parts = _split_by_kpi(snapshot, windows, searches, connections * PARTS_PER_CONNECTION)
+    logger.debug("aggregating %d windows in %d parts on %d connections", windows.height, len(parts), connections)
+    return _in_threads(aggregate, parts, connections)
+
+
+def _aggregate_part(
+    windows: pl.DataFrame, searches: pl.DataFrame, *, definitions: pl.DataFrame, ids: pl.DataFrame, calendar: dict,
+    lookback_start: dt.date,
+) -> pl.DataFrame:
+    """Aggregate `windows`, then look further back for the level KPIs of `searches` without data in the guessed period."""
     aggregated = _aggregate(windows, definitions, ids, calendar)
     empty = aggregated.filter((pl.col("purpose") == "last_with_data") & (pl.col("periods_with_data") == 0))
     if empty.height == 0:
@@ -180,6 +214,69 @@ def window_aggregates(
     replaced = last_with_data_windows(searches, found)
     kept = aggregated.join(empty.select("purpose", "owner"), on=["purpose", "owner"], how="anti")
     return pl.concat([kept, _aggregate(replaced, definitions, ids, calendar)], how="vertical_relaxed")
+
+
+def _split_by_kpi(
+    snapshot: OrganizationSnapshot, windows: pl.DataFrame, searches: pl.DataFrame, count: int
+) -> list[tuple[pl.DataFrame, pl.DataFrame]]:
+    """Split the windows and searches into about `count` parts, each with every window of its KPIs."""
+    keys = [kpi.key for kpi in snapshot.kpis]
+    size = max(1, -(-len(keys) // count))
+    part_of = pl.DataFrame({"kpi_id": keys, "part": [index // size for index in range(len(keys))]},
+                           schema={"kpi_id": pl.Utf8, "part": pl.Int64})
+    by_part = windows.join(part_of, on="kpi_id", how="inner").partition_by("part", as_dict=True, include_key=False)
+    searched = searches.join(part_of, on="kpi_id", how="inner").partition_by("part", as_dict=True,
+                                                                             include_key=False)
+    empty = searches.clear()
+    return [(by_part[key], searched.get(key, empty)) for key in sorted(by_part)]
+
+
+def _in_threads(
+    aggregate: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame],
+    parts: list[tuple[pl.DataFrame, pl.DataFrame]],
+    connections: int,
+) -> Iterator[pl.DataFrame]:
+    """Start `connections` threads that aggregate the parts in order; return an iterator over the results.
+
+    Each thread uses its own database connection and closes it when no
+    part is left. A part's error is raised where its result is read. When
+    the reader stops early, the threads finish the parts they hold and
+    start no more.
+    """
+    results: list[Future] = [Future() for _ in parts]
+    waiting: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for index in range(len(parts)):
+        waiting.put(index)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            while not stop.is_set():
+                try:
+                    index = waiting.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    results[index].set_result(aggregate(*parts[index]))
+                except BaseException as error:  # handed to the reader, which raises it
+                    results[index].set_exception(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, name=f"hoshin-scoring-{number}") for number in range(connections)]
+    for thread in threads:
+        thread.start()
+    return _read_in_order(results, threads, stop)
+
+
+def _read_in_order(results: list[Future], threads: list[threading.Thread], stop: threading.Event) -> Iterator[pl.DataFrame]:
+    try:
+        for result in results:
+            yield result.result()
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
 
 
 def _aggregate(windows: pl.DataFrame, definitions: pl.DataFrame, ids: pl.DataFrame, calendar: dict) -> pl.DataFrame:
@@ -274,20 +371,8 @@ def _query(statements: list[tuple[str, dict]], windows: pl.DataFrame) -> list[pl
     Each schema names and types the statement's columns in order. The rows
     of each frame are in no particular order.
     """
-    parts = _connections_for(windows)
-    if parts == 1:
-        with transaction.atomic():
-            return _query_here(statements, windows)
-
-    # Windows are sorted by KPI id, so each part reads its own KPIs' rows of the index.
-    size = -(-windows.height // parts)
-    chunks = [windows.slice(offset, size) for offset in range(0, windows.height, size)]
-    with ThreadPoolExecutor(max_workers=len(chunks) - 1, thread_name_prefix="hoshin-scoring") as pool:
-        others = [pool.submit(_query_in_thread, statements, chunk) for chunk in chunks[1:]]
-        with transaction.atomic():
-            results = [_query_here(statements, chunks[0])]
-        results += [future.result() for future in others]
-    return [pl.concat([result[index] for result in results]) for index in range(len(statements))]
+    with transaction.atomic():
+        return _query_here(statements, windows)
 
 
 def _connections_for(windows: pl.DataFrame) -> int:
@@ -297,16 +382,7 @@ def _connections_for(windows: pl.DataFrame) -> int:
         return 1
     if connection.in_atomic_block:
         return 1  # another connection would not see the caller's uncommitted rows
-    return min(wanted, windows.height // (MIN_WINDOWS_TO_SPLIT // 2))
-
-
-def _query_in_thread(statements: list[tuple[str, dict]], windows: pl.DataFrame) -> list[pl.DataFrame]:
-    """Run `_query_here` on this thread's own connection, and close that connection afterwards."""
-    try:
-        with transaction.atomic():
-            return _query_here(statements, windows)
-    finally:
-        connection.close()
+    return wanted
 
 
 def _query_here(statements: list[tuple[str, dict]], windows: pl.DataFrame) -> list[pl.DataFrame]:

@@ -28,7 +28,7 @@ from hoshin.engine.windows import PeriodCache
 from hoshin.kpis.models import Kpi, KpiTarget, Measurement
 from hoshin.okrs.models import Alignment, CheckIn, KeyResult, OkrObjective
 from hoshin.organizations.models import Organization, Perspective, StrategicKpi, StrategicObjective, Unit
-from hoshin.scoring.aggregates import window_aggregates
+from hoshin.scoring.aggregates import window_aggregate_parts, window_aggregates
 
 # Objectives of cycles that ended more than this long before the scoring
 # date are history: they are not scored, and their measurements not read.
@@ -61,8 +61,15 @@ class DefinitionReader:
         return model.history.as_of(self.moment).filter(**filters)
 
 
-def load_snapshot(organization: Organization, as_of: dt.date) -> tuple[engine.OrganizationSnapshot, dict]:
-    """Return the snapshot for `as_of` and a dictionary of names and structure for presenting the report."""
+def load_snapshot(
+    organization: Organization, as_of: dt.date, *, parts: bool = False
+) -> tuple[engine.OrganizationSnapshot, dict]:
+    """Return the snapshot for `as_of` and a dictionary of names and structure for presenting the report.
+
+    With `parts`, the snapshot's window aggregates are an iterator of parts
+    that are still being aggregated (see `aggregates.window_aggregate_parts`),
+    for one call of the engine's `score_organization`.
+    """
     moment = end_of_day(organization, as_of)
     reader = DefinitionReader(None if moment >= timezone.now() else moment)
     org_id = organization.pk
@@ -134,7 +141,8 @@ def load_snapshot(organization: Organization, as_of: dt.date) -> tuple[engine.Or
         prorate=organization.prorate_by, **calendar,
     )
     validate_snapshot(snapshot)
-    aggregates = window_aggregates(snapshot, as_of, {key: pk for pk, key in kpi_keys.items()}, start)
+    aggregate = window_aggregate_parts if parts else window_aggregates
+    aggregates = aggregate(snapshot, as_of, {key: pk for pk, key in kpi_keys.items()}, start)
     snapshot = dataclasses.replace(snapshot, window_aggregates=aggregates)
     presentation = {
         "measurement_start": start,
