@@ -53,6 +53,7 @@ from .windows import (
     PeriodCache,
     kpi_definitions,
     last_periods_with_data,
+    last_with_data_windows,
     plan_windows,
     previous_searches,
 )
@@ -75,7 +76,10 @@ def score_organization(snapshot: OrganizationSnapshot, as_of: date) -> ScoreRepo
     kpi_scores: dict[str, KpiScore] = {}
     kr_scores: dict[str, KeyResultScore] = {}
     window_keys = []
-    for part in window_aggregate_parts(snapshot, as_of, kpi_definitions(kpis.values()), periods):
+    # Planned before the first part arrives; only the windows that depend on the data are planned after the last.
+    given = snapshot.window_aggregates is not None
+    planned = (plan_windows(snapshot, as_of, None, periods), previous_searches(snapshot, as_of, periods)) if given else None
+    for part in window_aggregate_parts(snapshot, as_of, kpi_definitions(snapshot.kpis), periods):
         window_keys.append(part.select(_WINDOW_KEY))
         values = _window_values(part)
         scored = [key for key in _kpis_of_part(values) if key in kpis]
@@ -88,8 +92,8 @@ def score_organization(snapshot: OrganizationSnapshot, as_of: date) -> ScoreRepo
             if purpose == "key_result" and owner in key_results:
                 kr = key_results[owner]
                 kr_scores[owner] = _score_key_result(kr, objectives[kr.objective], as_of, values[(purpose, owner)])
-    if snapshot.window_aggregates is not None:
-        _check_windows(snapshot, as_of, periods, pl.concat(window_keys) if window_keys else None)
+    if planned is not None:
+        _check_windows(*planned, pl.concat(window_keys) if window_keys else None, as_of)
 
     kpi_scores = {key: kpi_scores[key] for key in kpis}
     kr_scores = {
@@ -235,13 +239,17 @@ def _checked_columns(part: pl.DataFrame) -> pl.DataFrame:
     return part
 
 
-def _check_windows(snapshot: OrganizationSnapshot, as_of: date, periods: PeriodCache, keys: pl.DataFrame | None) -> None:
-    """Raise `ValidationError` unless the window aggregates given cover exactly the windows planned for `as_of`."""
+def _check_windows(planned: pl.DataFrame, searches: pl.DataFrame, keys: pl.DataFrame | None, as_of: date) -> None:
+    """Raise `ValidationError` unless the window aggregates given cover exactly the windows planned for `as_of`.
+
+    `planned` has the windows that do not depend on the data, and `searches`
+    the level KPIs whose last period with data `keys` says where it is.
+    """
     keys = keys if keys is not None else pl.DataFrame(schema=WINDOW_SCHEMA)
     last_periods = keys.filter(pl.col("purpose") == "last_with_data").select(
         "kpi_id", period_start=pl.col("window_start")
     )
-    planned = plan_windows(snapshot, as_of, last_periods, periods)
+    planned = pl.concat([planned, last_with_data_windows(searches, last_periods).cast(WINDOW_SCHEMA)])
     keys = keys.cast(planned.schema)
     unmatched = planned.join(keys, on=_WINDOW_KEY, how="anti", nulls_equal=True)
     if unmatched.height or keys.height != planned.height:

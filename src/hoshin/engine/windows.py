@@ -20,6 +20,7 @@ so a caller that loads measurements needs no more than these date ranges.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -63,9 +64,30 @@ class PeriodCache:
 
 def kpi_definitions(kpis: Iterable[KpiSnapshot]) -> pl.DataFrame:
     """Return the ``definitions`` frame of `aggregation_frames` for `kpis`, keyed by KPI key."""
+    return _kpi_table(kpis if isinstance(kpis, tuple) else tuple(kpis))
+
+
+# The KPI tables of the last few tuples of KPIs, by identity: scoring one organization needs the
+# table of the same tuple several times. Each entry holds its tuple, so no other tuple takes its id.
+_KPI_TABLES: dict[int, tuple[tuple, pl.DataFrame]] = {}
+_KPI_TABLES_KEPT = 4
+_KPI_TABLES_LOCK = threading.Lock()
+
+
+def _kpi_table(kpis: tuple[KpiSnapshot, ...]) -> pl.DataFrame:
+    """Return the key, aggregation, kind and frequency of each KPI of `kpis`, in order."""
+    with _KPI_TABLES_LOCK:
+        cached = _KPI_TABLES.get(id(kpis))
+    if cached is not None and cached[0] is kpis:
+        return cached[1]
     rows = [(kpi.key, str(kpi.aggregation), str(kpi.kind), str(kpi.frequency)) for kpi in kpis]
     schema = {"kpi_id": pl.Utf8, "aggregation": pl.Utf8, "kind": pl.Utf8, "frequency": pl.Utf8}
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    table = pl.DataFrame(rows, schema=schema, orient="row")
+    with _KPI_TABLES_LOCK:
+        if len(_KPI_TABLES) >= _KPI_TABLES_KEPT:
+            _KPI_TABLES.pop(next(iter(_KPI_TABLES)))
+        _KPI_TABLES[id(kpis)] = (kpis, table)
+    return table
 
 
 def previous_searches(snapshot: OrganizationSnapshot, as_of: date, periods: PeriodCache | None = None) -> pl.DataFrame:
@@ -150,9 +172,7 @@ def _kpi_calendar(snapshot: OrganizationSnapshot, as_of: date, periods: PeriodCa
     Periods are computed once per frequency, not once per KPI.
     """
     periods = periods or PeriodCache(snapshot.fiscal_start_month, snapshot.week_start)
-    schema = {"kpi_id": pl.Utf8, "kind": pl.Utf8, "aggregation": pl.Utf8, "frequency": pl.Utf8}
-    rows = [(kpi.key, str(kpi.kind), str(kpi.aggregation), str(kpi.frequency)) for kpi in snapshot.kpis]
-    kpis = pl.DataFrame(rows, schema=schema, orient="row")
+    kpis = _kpi_table(tuple(snapshot.kpis)).select("kpi_id", "kind", "aggregation", "frequency")
 
     calendar = []
     for frequency in kpis["frequency"].unique(maintain_order=True):

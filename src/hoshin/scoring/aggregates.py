@@ -186,23 +186,31 @@ def window_aggregate_parts(
     searches = previous_searches(snapshot, as_of, periods)
     guess = searches.select("kpi_id", period_start=pl.col("previous_start"))
     windows = plan_windows(snapshot, as_of, guess, periods)
-    aggregate = partial(_aggregate_part, definitions=kpi_definitions(snapshot.kpis), ids=ids, calendar=calendar,
-                        lookback_start=lookback_start)
+    definitions = kpi_definitions(snapshot.kpis)
+    search_back = partial(_search_further_back, definitions=definitions, ids=ids, calendar=calendar,
+                          lookback_start=lookback_start)
 
     connections = _connections_for(windows)
     if connections == 1:
-        return (aggregate(windows, searches),)
-    parts = _split_by_kpi(snapshot, windows, searches, connections * PARTS_PER_CONNECTION)
+        return (search_back(_aggregate(windows, definitions, ids, calendar), searches),)
+    # Only the statements run in the threads. Polars work there would wait for the interpreter lock
+    # and for polars' thread pool, both busy with the scoring thread.
+    parts = [(part, searched, *_distinct_ranges(part, definitions, ids))
+             for part, searched in _split_by_kpi(snapshot, windows, searches, connections * PARTS_PER_CONNECTION)]
     logger.debug("aggregating %d windows in %d parts on %d connections", windows.height, len(parts), connections)
-    return _in_threads(aggregate, parts, connections)
+    partials = _in_threads(partial(_range_partials, definitions=definitions, ids=ids, calendar=calendar),
+                           [ranges for _part, _searched, ranges, _window_ranges in parts], connections)
+    return (
+        search_back(_from_partials(part, window_ranges, sums, definitions, calendar), searched)
+        for (part, searched, _ranges, window_ranges), sums in zip(parts, partials)
+    )
 
 
-def _aggregate_part(
-    windows: pl.DataFrame, searches: pl.DataFrame, *, definitions: pl.DataFrame, ids: pl.DataFrame, calendar: dict,
+def _search_further_back(
+    aggregated: pl.DataFrame, searches: pl.DataFrame, *, definitions: pl.DataFrame, ids: pl.DataFrame, calendar: dict,
     lookback_start: dt.date,
 ) -> pl.DataFrame:
-    """Aggregate `windows`, then look further back for the level KPIs of `searches` without data in the guessed period."""
-    aggregated = _aggregate(windows, definitions, ids, calendar)
+    """Look further back for the level KPIs of `searches` without data in the guessed period, and replace their windows."""
     empty = aggregated.filter((pl.col("purpose") == "last_with_data") & (pl.col("periods_with_data") == 0))
     if empty.height == 0:
         return aggregated
@@ -231,25 +239,22 @@ def _split_by_kpi(
     return [(by_part[key], searched.get(key, empty)) for key in sorted(by_part)]
 
 
-def _in_threads(
-    aggregate: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame],
-    parts: list[tuple[pl.DataFrame, pl.DataFrame]],
-    connections: int,
-) -> Iterator[pl.DataFrame]:
-    """Start `connections` threads that aggregate the parts in order; return an iterator over the results.
+def _in_threads(work: Callable[[pl.DataFrame], pl.DataFrame], inputs: list[pl.DataFrame],
+                connections: int) -> Iterator[pl.DataFrame]:
+    """Start `connections` threads that call `work` on the inputs in order; return an iterator over the results.
 
     Each thread uses its own database connection and closes it when no
-    part is left. A part's error is raised where its result is read. When
-    the reader stops early, the threads finish the parts they hold and
-    start no more.
+    input is left. An error is raised where its result is read. When the
+    reader stops early, the threads finish the inputs they hold and start
+    no more.
     """
-    results: list[Future] = [Future() for _ in parts]
+    results: list[Future] = [Future() for _ in inputs]
     waiting: queue.SimpleQueue[int] = queue.SimpleQueue()
-    for index in range(len(parts)):
+    for index in range(len(inputs)):
         waiting.put(index)
     stop = threading.Event()
 
-    def work() -> None:
+    def run() -> None:
         try:
             while not stop.is_set():
                 try:
@@ -257,13 +262,13 @@ def _in_threads(
                 except queue.Empty:
                     return
                 try:
-                    results[index].set_result(aggregate(*parts[index]))
+                    results[index].set_result(work(inputs[index]))
                 except BaseException as error:  # handed to the reader, which raises it
                     results[index].set_exception(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=work, name=f"hoshin-scoring-{number}") for number in range(connections)]
+    threads = [threading.Thread(target=run, name=f"hoshin-scoring-{number}") for number in range(connections)]
     for thread in threads:
         thread.start()
     return _read_in_order(results, threads, stop)
@@ -283,6 +288,11 @@ def _aggregate(windows: pl.DataFrame, definitions: pl.DataFrame, ids: pl.DataFra
     """Aggregate `windows` from partial sums computed in the database."""
     ranges, window_ranges = _distinct_ranges(windows, definitions, ids)
     partials = _range_partials(ranges, definitions, ids, calendar)
+    return _from_partials(windows, window_ranges, partials, definitions, calendar)
+
+
+def _from_partials(windows: pl.DataFrame, window_ranges: pl.DataFrame, partials: pl.DataFrame,
+                   definitions: pl.DataFrame, calendar: dict) -> pl.DataFrame:
     by_window = window_ranges.join(partials, on="range", how="inner").drop("range")
     return aggregate_partials(by_window, definitions, windows, **calendar)
 
