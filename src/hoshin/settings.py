@@ -168,7 +168,7 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 HOSHIN_PAGE_CACHE_SECONDS = env_int("HOSHIN_PAGE_CACHE_SECONDS", 300)
 
 # Scoring a large organization on PostgreSQL aggregates its windows in this many threads, each with
-# its own connection (see hoshin.scoring.aggregates); 1 keeps them on the caller's connection.
+# its own connection (see hoshin.scoring.aggregates). With 1 they stay on the caller's connection.
 HOSHIN_SCORING_CONNECTIONS = env_int("HOSHIN_SCORING_CONNECTIONS", 2)
 
 SESSION_COOKIE_HTTPONLY = True

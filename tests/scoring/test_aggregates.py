@@ -177,7 +177,7 @@ def test_aggregates_for_another_date_are_rejected(org, mixed):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_windows_split_between_connections_match_one_connection(org, mixed, monkeypatch, settings):
+def test_split_windows_match_one_connection(org, mixed, monkeypatch, settings):
     import threading
 
     from django.db import connection
@@ -214,7 +214,7 @@ def test_windows_split_between_connections_match_one_connection(org, mixed, monk
     assert split_score == whole
 
 
-def test_parts_with_a_kpi_split_between_them_are_rejected(org, mixed):
+def test_kpi_across_parts_rejected(org, mixed):
     from hoshin.engine.errors import ValidationError
 
     as_of = mixed["as_of"]
@@ -228,7 +228,7 @@ def test_parts_with_a_kpi_split_between_them_are_rejected(org, mixed):
         engine_score(dataclasses.replace(snapshot, window_aggregates=iter(parts)), as_of)
 
 
-def test_scores_from_parts_match_scores_from_one_frame(org, mixed):
+def test_parts_score_like_one_frame(org, mixed):
     as_of = mixed["as_of"]
     snapshot, _presentation = load_snapshot(org, as_of)
     windows = snapshot.window_aggregates.with_columns(part=pl.col("kpi_id").rank("dense") % 3)
@@ -240,7 +240,7 @@ def test_scores_from_parts_match_scores_from_one_frame(org, mixed):
     assert from_parts == engine_score(snapshot, as_of)
 
 
-def test_missing_part_is_rejected(org, mixed):
+def test_missing_part_rejected(org, mixed):
     from hoshin.engine.errors import ValidationError
 
     as_of = mixed["as_of"]
@@ -252,7 +252,7 @@ def test_missing_part_is_rejected(org, mixed):
         engine_score(dataclasses.replace(snapshot, window_aggregates=iter(parts[:2])), as_of)
 
 
-def test_parts_in_threads_come_in_order_and_a_failed_part_raises_for_the_reader():
+def test_thread_parts_keep_order_and_errors():
     import threading
 
     from hoshin.scoring import aggregates

@@ -17,7 +17,7 @@ computes a score. Modules:
 Records that scoring creates by the hundred thousand (snapshots, scores,
 roll-up nodes and results) are slotted dataclasses that are not frozen:
 creating a frozen one costs about six times as much, which was a quarter
-of the engine's time on a large organization. Treat them as values; the
+of the engine's time on a large organization. Treat them as values: the
 engine never changes a record after creating it, and `dataclasses.replace`
 makes a changed copy.
 """

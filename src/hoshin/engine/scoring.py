@@ -77,8 +77,9 @@ def score_organization(snapshot: OrganizationSnapshot, as_of: date) -> ScoreRepo
     kr_scores: dict[str, KeyResultScore] = {}
     window_keys = []
     # Planned before the first part arrives; only the windows that depend on the data are planned after the last.
-    given = snapshot.window_aggregates is not None
-    planned = (plan_windows(snapshot, as_of, None, periods), previous_searches(snapshot, as_of, periods)) if given else None
+    planned = None
+    if snapshot.window_aggregates is not None:
+        planned = plan_windows(snapshot, as_of, None, periods), previous_searches(snapshot, as_of, periods)
     for part in window_aggregate_parts(snapshot, as_of, kpi_definitions(snapshot.kpis), periods):
         window_keys.append(part.select(_WINDOW_KEY))
         values = _window_values(part)

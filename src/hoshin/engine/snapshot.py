@@ -122,9 +122,9 @@ class OrganizationSnapshot:
     columns of `windows.WINDOW_SCHEMA` plus ``value`` and ``n_values`` as
     `aggregation_partials.aggregate_partials` returns them. A caller that
     aggregates in a database passes this instead of every row. It may also
-    be an iterable of such frames, each with every window of some KPIs (the
-    windows of the key results a KPI feeds may come in any part); the engine
-    reads it once.
+    be an iterable of such frames, each with every window of some KPIs,
+    which the engine reads once. The windows of the key results a KPI feeds
+    may come in any part.
     """
 
     kpis: tuple[KpiSnapshot, ...] = ()

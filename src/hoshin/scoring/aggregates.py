@@ -210,7 +210,7 @@ def _search_further_back(
     aggregated: pl.DataFrame, searches: pl.DataFrame, *, definitions: pl.DataFrame, ids: pl.DataFrame, calendar: dict,
     lookback_start: dt.date,
 ) -> pl.DataFrame:
-    """Look further back for the level KPIs of `searches` without data in the guessed period, and replace their windows."""
+    """Look further back for the level KPIs without data in the guessed period, and replace their windows."""
     empty = aggregated.filter((pl.col("purpose") == "last_with_data") & (pl.col("periods_with_data") == 0))
     if empty.height == 0:
         return aggregated
@@ -241,7 +241,7 @@ def _split_by_kpi(
 
 def _in_threads(work: Callable[[pl.DataFrame], pl.DataFrame], inputs: list[pl.DataFrame],
                 connections: int) -> Iterator[pl.DataFrame]:
-    """Start `connections` threads that call `work` on the inputs in order; return an iterator over the results.
+    """Start `connections` threads that call `work` on the inputs in order, and return an iterator over the results.
 
     Each thread uses its own database connection and closes it when no
     input is left. An error is raised where its result is read. When the
@@ -274,7 +274,10 @@ def _in_threads(work: Callable[[pl.DataFrame], pl.DataFrame], inputs: list[pl.Da
     return _read_in_order(results, threads, stop)
 
 
-def _read_in_order(results: list[Future], threads: list[threading.Thread], stop: threading.Event) -> Iterator[pl.DataFrame]:
+def _read_in_order(
+    results: list[Future], threads: list[threading.Thread], stop: threading.Event
+) -> Iterator[pl.DataFrame]:
+    """Yield the results in order, then stop the threads and wait for them, also when the reader stops early."""
     try:
         for result in results:
             yield result.result()
@@ -396,7 +399,7 @@ def _connections_for(windows: pl.DataFrame) -> int:
 
 
 def _query_here(statements: list[tuple[str, dict]], windows: pl.DataFrame) -> list[pl.DataFrame]:
-    """Run the statements on this thread's connection; call inside a transaction, which holds the temporary table."""
+    """Run the statements on this thread's connection, in the caller's transaction, which holds the temporary table."""
     table = Measurement._meta.db_table
     frames = []
     with connection.cursor() as cursor, _windows_table(cursor, windows) as relation:
@@ -427,7 +430,7 @@ def _copied_rows(cursor, statement: str, schema: dict) -> pl.DataFrame:
     take the minimum and maximum of, finite values only.
     """
     chunks = []
-    # The driver's own cursor raises the driver's errors; Django's wrapper turns them into DataError and the like.
+    # The driver's own cursor raises the driver's errors, which Django's wrapper turns into DataError and the like.
     with connection.wrap_database_errors, cursor.cursor.copy(f"COPY ({statement}) TO STDOUT (FORMAT csv)") as copy:
         for chunk in copy:
             chunks.append(bytes(chunk))
