@@ -189,7 +189,7 @@ def test_split_windows_match_one_connection(org, mixed, monkeypatch, settings):
         pytest.skip("the statements are split between connections on PostgreSQL only")
     as_of = mixed["as_of"]
     settings.HOSHIN_SCORING_CONNECTIONS = 1
-    one, _presentation = load_snapshot(org, as_of)
+    one_connection, _presentation = load_snapshot(org, as_of)
     whole = score_organization(org, as_of).to_json()
 
     threads = []
@@ -210,7 +210,7 @@ def test_split_windows_match_one_connection(org, mixed, monkeypatch, settings):
     assert len(in_threads) == 2 * 3 * aggregates.PARTS_PER_CONNECTION
     assert set(in_threads) == {f"hoshin-scoring-{number}" for number in range(3)}
     key = ["purpose", "owner"]
-    assert split.window_aggregates.sort(key).equals(one.window_aggregates.sort(key))
+    assert split.window_aggregates.sort(key).equals(one_connection.window_aggregates.sort(key))
     assert split_score == whole
 
 

@@ -25,7 +25,7 @@ polars pass, or from the snapshot's window aggregates, which a caller has
 computed from partial sums in its database. Both inputs give the same
 values, because both go through `aggregation_partials.aggregate_partials`.
 Window aggregates may arrive in parts, each with every window of some
-KPIs; KPIs and key results are scored part by part, so a caller can
+KPIs. KPIs and key results are scored part by part, so a caller can
 compute the next part while the engine scores this one.
 """
 
@@ -76,7 +76,7 @@ def score_organization(snapshot: OrganizationSnapshot, as_of: date) -> ScoreRepo
     kpi_scores: dict[str, KpiScore] = {}
     kr_scores: dict[str, KeyResultScore] = {}
     window_keys = []
-    # Planned before the first part arrives; only the windows that depend on the data are planned after the last.
+    # Planned before the first part arrives. Only the windows that depend on the data are planned after the last.
     planned = None
     if snapshot.window_aggregates is not None:
         planned = plan_windows(snapshot, as_of, None, periods), previous_searches(snapshot, as_of, periods)

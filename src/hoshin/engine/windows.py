@@ -68,7 +68,7 @@ def kpi_definitions(kpis: Iterable[KpiSnapshot]) -> pl.DataFrame:
 
 
 # The KPI tables of the last few tuples of KPIs, by identity: scoring one organization needs the
-# table of the same tuple several times. Each entry holds its tuple, so no other tuple takes its id.
+# table of the same tuple several times. Each entry keeps its tuple, so no other tuple takes its id.
 _KPI_TABLES: dict[int, tuple[tuple, pl.DataFrame]] = {}
 _KPI_TABLES_KEPT = 4
 _KPI_TABLES_LOCK = threading.Lock()

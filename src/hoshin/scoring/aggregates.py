@@ -173,8 +173,8 @@ def window_aggregate_parts(
 ) -> Iterable[pl.DataFrame]:
     """Do what `window_aggregates` does, in parts by KPI, started at once and returned in order as they finish.
 
-    The parts are what `OrganizationSnapshot.window_aggregates` takes;
-    read them once. Few windows, SQLite, or a caller inside a transaction
+    The parts are what `OrganizationSnapshot.window_aggregates` takes, to
+    be read once. Few windows, SQLite, or a caller inside a transaction
     get a single part, aggregated before this returns.
     """
     calendar = {"fiscal_start_month": snapshot.fiscal_start_month, "week_start": snapshot.week_start}
@@ -390,16 +390,16 @@ def _query(statements: list[tuple[str, dict]], windows: pl.DataFrame) -> list[pl
 
 def _connections_for(windows: pl.DataFrame) -> int:
     """Return how many connections should share the statements over `windows`."""
-    wanted = max(1, settings.HOSHIN_SCORING_CONNECTIONS)
-    if wanted == 1 or connection.vendor != "postgresql" or windows.height < MIN_WINDOWS_TO_SPLIT:
+    requested = max(1, settings.HOSHIN_SCORING_CONNECTIONS)
+    if requested == 1 or connection.vendor != "postgresql" or windows.height < MIN_WINDOWS_TO_SPLIT:
         return 1
     if connection.in_atomic_block:
         return 1  # another connection would not see the caller's uncommitted rows
-    return wanted
+    return requested
 
 
 def _query_here(statements: list[tuple[str, dict]], windows: pl.DataFrame) -> list[pl.DataFrame]:
-    """Run the statements on this thread's connection, in the caller's transaction, which holds the temporary table."""
+    """Run the statements on this thread's connection, in the caller's transaction, which keeps the temporary table."""
     table = Measurement._meta.db_table
     frames = []
     with connection.cursor() as cursor, _windows_table(cursor, windows) as relation:
