@@ -139,3 +139,13 @@ def test_delete_kpi_target_keeps_history(nps):
 
     assert not nps.targets.exists()
     assert nps.targets.model.history.filter(history_type="-").get().history_change_reason == "KPI redefined"
+
+
+def test_create_appends_position(org):
+    unit = org.units.get(key="t1")
+    first = services.create_kpi(None, org, key="first", name="First", unit=unit)
+    second = services.create_kpi(None, org, key="second", name="Second", unit=unit)
+    chosen = services.create_kpi(None, org, key="chosen", name="Chosen", unit=unit, position=7)
+    after = services.create_kpi(None, org, key="after", name="After", unit=unit)
+
+    assert [first.position, second.position, chosen.position, after.position] == [0, 1, 7, 8]

@@ -63,3 +63,9 @@ def clean_instance(instance: models.Model, exclude: list[str] | None = None) -> 
             field, errors = next(iter(exc.error_dict.items()))
             raise ValidationFailed(" ".join(str(m) for e in errors for m in e.messages), field=field) from exc
         raise ValidationFailed(" ".join(exc.messages)) from exc
+
+
+def next_position(siblings: models.QuerySet) -> int:
+    """Return the position after the last of `siblings`, so a new row sorts after them as a strategy file lists it."""
+    last = siblings.aggregate(last=models.Max("position"))["last"]
+    return 0 if last is None else last + 1

@@ -8,7 +8,13 @@ from django.utils.translation import gettext as _
 
 from hoshin.accounts.permissions import authorize
 from hoshin.core.errors import ValidationFailed
-from hoshin.core.history import clean_instance, delete_with_history, save_with_history, update_with_history
+from hoshin.core.history import (
+    clean_instance,
+    delete_with_history,
+    next_position,
+    save_with_history,
+    update_with_history,
+)
 from hoshin.engine import periods
 from hoshin.kpis.models import Kpi, KpiTarget, Measurement, MeasurementRevision
 
@@ -61,6 +67,7 @@ def create_kpi(actor, organization, *, key, name, unit, **values) -> Kpi:
         raise ValidationFailed(_("Unit %(unit)s belongs to another organization.") % {"unit": unit.key}, field="unit")
     if Kpi.objects.filter(organization=organization, key=key).exists():
         raise ValidationFailed(_("A KPI with key %(key)s already exists.") % {"key": key}, field="key")
+    values.setdefault("position", next_position(Kpi.objects.filter(organization=organization)))
     kpi = Kpi(organization=organization, key=key, name=name, unit=unit, **values)
     validate_definition({field: getattr(kpi, field) for field in DEFINITION_FIELDS})
     clean_instance(kpi, exclude=["organization", "unit"])

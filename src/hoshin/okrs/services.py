@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from hoshin.accounts.permissions import authorize
 from hoshin.core.errors import CycleRejected, ValidationFailed
 from hoshin.core.graph import closes_cycle
-from hoshin.core.history import clean_instance, delete_with_history, save_with_history, update_with_history
+from hoshin.core.history import (
+    clean_instance,
+    delete_with_history,
+    next_position,
+    save_with_history,
+    update_with_history,
+)
 from hoshin.engine import periods
 from hoshin.okrs.models import Alignment, CheckIn, KeyResult, OkrObjective
 
@@ -32,6 +38,7 @@ def create_okr_objective(actor, organization, *, key, name, unit, cycle, **value
     _same_org(organization, cycle, "cycle")
     if OkrObjective.objects.filter(organization=organization, key=key).exists():
         raise ValidationFailed(_("An OKR objective with key %(key)s already exists.") % {"key": key}, field="key")
+    values.setdefault("position", next_position(OkrObjective.objects.filter(organization=organization)))
     objective = OkrObjective(organization=organization, key=key, name=name, unit=unit, cycle=cycle, **values)
     clean_instance(objective, exclude=["organization", "unit", "cycle"])
     save_with_history(objective, actor=actor, reason="created")
@@ -150,6 +157,7 @@ def create_key_result(actor, objective: OkrObjective, *, key, name, kr_type, **v
         raise ValidationFailed(_("A key result with key %(key)s already exists.") % {"key": key}, field="key")
     _same_org(objective.organization, values.get("source_kpi"), "source")
     validate_key_result({"kr_type": kr_type, **values})
+    values.setdefault("position", next_position(KeyResult.objects.filter(objective=objective)))
     key_result = KeyResult(objective=objective, key=key, name=name, kr_type=kr_type, **values)
     clean_instance(key_result, exclude=["objective", "source_kpi", "owner"])
     save_with_history(key_result, actor=actor, reason="created")

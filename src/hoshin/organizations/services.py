@@ -15,7 +15,13 @@ from hoshin.accounts.permissions import authorize
 from hoshin.core.choices import CycleKind
 from hoshin.core.errors import CycleRejected, ValidationFailed
 from hoshin.core.graph import closes_cycle
-from hoshin.core.history import clean_instance, delete_with_history, save_with_history, update_with_history
+from hoshin.core.history import (
+    clean_instance,
+    delete_with_history,
+    next_position,
+    save_with_history,
+    update_with_history,
+)
 from hoshin.engine import periods
 from hoshin.organizations.models import (
     CauseEffectLink,
@@ -137,6 +143,7 @@ def create_strategic_objective(actor, organization, *, key, name, perspective, u
     if StrategicObjective.objects.filter(organization=organization, key=key).exists():
         raise ValidationFailed(_("A strategic objective with key %(key)s already exists.") % {"key": key}, field="key")
     _require_positive_weight(values.get("weight", 1.0))
+    values.setdefault("position", next_position(StrategicObjective.objects.filter(organization=organization)))
     objective = StrategicObjective(organization=organization, key=key, name=name, perspective=perspective, unit=unit, **values)
     clean_instance(objective, exclude=["organization", "perspective", "unit"])
     save_with_history(objective, actor=actor, reason="created")
