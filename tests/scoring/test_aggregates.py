@@ -255,7 +255,7 @@ def test_missing_part_rejected(org, mixed):
 def test_thread_parts_keep_order_and_errors():
     import threading
 
-    from hoshin.scoring import aggregates
+    from hoshin.scoring.threads import in_threads
 
     def aggregate(frame):
         if frame["n"][0] == 3:
@@ -263,7 +263,7 @@ def test_thread_parts_keep_order_and_errors():
         return frame
 
     parts = [pl.DataFrame({"n": [number]}) for number in range(6)]
-    results = aggregates._in_threads(aggregate, parts, 2)
+    results = in_threads(aggregate, parts, 2)
 
     assert [next(results)["n"][0] for _ in range(3)] == [0, 1, 2]
     with pytest.raises(ValueError, match="part 3 failed"):

@@ -31,10 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import queue
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
+from collections.abc import Iterable
 from contextlib import contextmanager
 from functools import partial
 
@@ -54,6 +51,7 @@ from hoshin.engine.windows import (
     previous_searches,
 )
 from hoshin.kpis.models import Measurement
+from hoshin.scoring.threads import in_threads
 
 logger = logging.getLogger(__name__)
 
@@ -198,7 +196,7 @@ def window_aggregate_parts(
     parts = [(part, searched, *_distinct_ranges(part, definitions, ids))
              for part, searched in _split_by_kpi(snapshot, windows, searches, connections * PARTS_PER_CONNECTION)]
     logger.debug("aggregating %d windows in %d parts on %d connections", windows.height, len(parts), connections)
-    partials = _in_threads(partial(_range_partials, definitions=definitions, ids=ids, calendar=calendar),
+    partials = in_threads(partial(_range_partials, definitions=definitions, ids=ids, calendar=calendar),
                            [ranges for _part, _searched, ranges, _window_ranges in parts], connections)
     return (
         search_back(_from_partials(part, window_ranges, sums, definitions, calendar), searched)
@@ -237,54 +235,6 @@ def _split_by_kpi(
                                                                              include_key=False)
     empty = searches.clear()
     return [(by_part[key], searched.get(key, empty)) for key in sorted(by_part)]
-
-
-def _in_threads(work: Callable[[pl.DataFrame], pl.DataFrame], inputs: list[pl.DataFrame],
-                connections: int) -> Iterator[pl.DataFrame]:
-    """Start `connections` threads that call `work` on the inputs in order, and return an iterator over the results.
-
-    Each thread uses its own database connection and closes it when no
-    input is left. An error is raised where its result is read. When the
-    reader stops early, the threads finish the inputs they hold and start
-    no more.
-    """
-    results: list[Future] = [Future() for _ in inputs]
-    waiting: queue.SimpleQueue[int] = queue.SimpleQueue()
-    for index in range(len(inputs)):
-        waiting.put(index)
-    stop = threading.Event()
-
-    def run() -> None:
-        try:
-            while not stop.is_set():
-                try:
-                    index = waiting.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    results[index].set_result(work(inputs[index]))
-                except BaseException as error:  # handed to the reader, which raises it
-                    results[index].set_exception(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, name=f"hoshin-scoring-{number}") for number in range(connections)]
-    for thread in threads:
-        thread.start()
-    return _read_in_order(results, threads, stop)
-
-
-def _read_in_order(
-    results: list[Future], threads: list[threading.Thread], stop: threading.Event
-) -> Iterator[pl.DataFrame]:
-    """Yield the results in order, then stop the threads and wait for them, also when the reader stops early."""
-    try:
-        for result in results:
-            yield result.result()
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join()
 
 
 def _aggregate(windows: pl.DataFrame, definitions: pl.DataFrame, ids: pl.DataFrame, calendar: dict) -> pl.DataFrame:
