@@ -100,7 +100,7 @@ TEMPLATES = [
 
 SQLITE_PATH = WORK_DIR / "hoshin.sqlite3"
 # A process keeps its database connection between requests for a minute, because opening and closing
-# a connection, with the pragmas below, costs more than answering a cached page. The health check
+# a connection, with the pragmas below, costs more than serving a cached page. The health check
 # replaces a connection that the server dropped.
 DATABASES = {
     "default": dj_database_url.parse(

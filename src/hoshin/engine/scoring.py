@@ -243,8 +243,8 @@ def _checked_columns(part: pl.DataFrame) -> pl.DataFrame:
 def _check_windows(planned: pl.DataFrame, searches: pl.DataFrame, keys: pl.DataFrame | None, as_of: date) -> None:
     """Raise `ValidationError` unless the window aggregates given cover exactly the windows planned for `as_of`.
 
-    `planned` has the windows that do not depend on the data, and `searches`
-    the level KPIs whose last period with data `keys` says where it is.
+    `planned` contains the windows that do not depend on the data, and
+    `searches` the level KPIs whose last period with data `keys` gives.
     """
     keys = keys if keys is not None else pl.DataFrame(schema=WINDOW_SCHEMA)
     last_periods = keys.filter(pl.col("purpose") == "last_with_data").select(
